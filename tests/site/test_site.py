@@ -1,0 +1,186 @@
+"""The built site, checked the way a reader meets it: in a real headless browser.
+
+For every page in ``_toc.yml`` this opens ``_build/html/<page>.html`` from disk
+(no server, no network) in Chromium, lets its scripts run, and checks that
+
+* the page loaded and shows its title;
+* every piece of math in the page's source was typeset by the local MathJax
+  (``mjx-container`` elements, inline and display counted separately, against
+  the math that MyST's own parser finds in the source);
+* no page or script references a CDN or any other remote asset;
+* notebook chapters offer their ``.ipynb`` for download;
+* the offline search finds a chapter.
+
+A screenshot of every page is saved under ``_build/screenshots/`` for a person
+to look at.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from markdown_it import MarkdownIt
+from mdit_py_plugins.amsmath import amsmath_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.myst_blocks import myst_block_plugin
+from mdit_py_plugins.myst_role import myst_role_plugin
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = ROOT / "_build" / "html"
+SHOTS = ROOT / "_build" / "screenshots"
+CDN = re.compile(
+    r"(cdn\.|cdnjs|jsdelivr|unpkg\.com|googleapis|gstatic|cloudflare|githack|statically)", re.I
+)
+REMOTE_ASSET = re.compile(r"""<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)=["'](?:https?:)?//""", re.I)
+
+
+def _toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for e in entries or []:
+            if "file" in e:
+                files.append(e["file"])
+            walk(e.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return files
+
+
+PAGES = _toc_files()
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    pytest.fail("headless Chromium is required (make test installs it: scripts/install_chromium.sh)")
+
+
+def _run_chromium(*args: str) -> str:
+    with tempfile.TemporaryDirectory() as profile:
+        cmd = [
+            _chromium(), "--headless", "--no-sandbox", "--disable-gpu",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--disable-quic", "--hide-scrollbars", f"--user-data-dir={profile}",
+            "--virtual-time-budget=15000", *args,
+        ]
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return out.stdout
+
+
+def _source_markdown(page: str) -> str:
+    """The markdown a page is built from (markdown cells of a notebook, or the .md file)."""
+    path = ROOT / page
+    if path.with_suffix(".ipynb").exists():
+        nb = nbformat.read(path.with_suffix(".ipynb"), as_version=4)
+        return "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    return path.with_suffix(".md").read_text()
+
+
+def _math_in_source(markdown: str) -> tuple[int, int]:
+    """(inline, display) math counts, found by the same parser plugins MyST uses."""
+    md = (
+        MarkdownIt("commonmark")
+        .use(front_matter_plugin)
+        .use(myst_block_plugin)
+        .use(myst_role_plugin)
+        .use(dollarmath_plugin, allow_labels=True, allow_space=True, allow_digits=True)
+        .use(amsmath_plugin)
+    )
+    inline = display = 0
+
+    def visit(tokens):
+        nonlocal inline, display
+        for t in tokens:
+            if t.type == "math_inline":
+                inline += 1
+            elif t.type in ("math_block", "math_block_label", "amsmath"):
+                display += 1
+            elif t.type == "myst_role" and t.meta.get("name") == "math":
+                inline += 1
+            elif t.type == "fence" and t.info.strip().startswith("{math}"):
+                display += 1
+            if t.children:
+                visit(t.children)
+
+    visit(md.parse(markdown))
+    return inline, display
+
+
+@pytest.fixture(scope="session")
+def site() -> Path:
+    if not (SITE / "index.html").exists():
+        pytest.fail("no built site: run `make book` first")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SITE
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_loads_and_math_is_typeset(site: Path, page: str) -> None:
+    html_path = site / f"{page}.html"
+    assert html_path.exists(), f"{page} is in _toc.yml but was not built"
+    url = html_path.as_uri()
+    dom = _run_chromium("--dump-dom", url)
+    assert "<h1" in dom, f"{page}: no title in the rendered page"
+    inline_src, display_src = _math_in_source(_source_markdown(page))
+    containers = re.findall(r"<mjx-container\b[^>]*>", dom)
+    display = sum('display="true"' in c for c in containers)
+    inline = len(containers) - display
+    assert (inline, display) == (inline_src, display_src), (
+        f"{page}: MathJax typeset {inline} inline / {display} display formulas, "
+        f"the source has {inline_src} / {display_src}"
+    )
+    # Nothing left untypeset: no raw TeX delimiters in the rendered text.
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", "", dom, flags=re.S)))
+    assert "\\(" not in text and "\\[" not in text, f"{page}: raw TeX delimiters left on the page"
+    name = page.replace("/", "__")
+    _run_chromium("--window-size=1280,2000", f"--screenshot={SHOTS / (name + '.png')}", url)
+    assert (SHOTS / f"{name}.png").stat().st_size > 10_000
+
+
+def test_no_page_references_a_cdn(site: Path) -> None:
+    offenders = []
+    for path in sorted(site.rglob("*.html")):
+        text = path.read_text(errors="replace")
+        head_and_scripts = "".join(re.findall(r"<script\b.*?</script>|<link\b[^>]*>", text, flags=re.S))
+        if REMOTE_ASSET.search(text) or CDN.search(head_and_scripts):
+            offenders.append(str(path.relative_to(site)))
+    assert not offenders, f"pages that load remote assets: {offenders}"
+
+
+def test_mathjax_is_local(site: Path) -> None:
+    assert (site / "_static" / "mathjax" / "tex-chtml.js").exists()
+    page = (site / f"{PAGES[1] if len(PAGES) > 1 else PAGES[0]}.html").read_text()
+    assert "_static/mathjax/tex-chtml.js" in page
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p.startswith("notebooks/")])
+def test_notebook_download(site: Path, page: str) -> None:
+    source = site / "_sources" / f"{page}.ipynb"
+    assert source.exists(), f"{page}: the .ipynb is not shipped for download"
+    nb = json.loads(source.read_text())
+    assert any(c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code"), "download lacks outputs"
+    html = (site / f"{page}.html").read_text()
+    assert f"{Path(page).name}.ipynb" in html, f"{page}: no download link to the notebook"
+
+
+def test_search_finds_a_chapter(site: Path) -> None:
+    dom = _run_chromium("--dump-dom", (site / "search.html").as_uri() + "?q=entropy")
+    hits = re.search(r'<ul class="search">(.*?)</ul>', dom, flags=re.S)
+    assert hits and "<li" in hits.group(1), "offline search returned nothing for 'entropy'"

