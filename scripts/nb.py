@@ -68,6 +68,23 @@ def pair_differences(md: Path) -> str | None:
     return None
 
 
+def _merge_streams(outputs: list) -> list:
+    """Join adjacent stdout (or stderr) chunks: how the kernel splits them depends on timing."""
+    merged: list = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (
+            out.get("output_type") == "stream"
+            and prev is not None
+            and prev.get("output_type") == "stream"
+            and prev.get("name") == out.get("name")
+        ):
+            prev["text"] = prev["text"] + out["text"]
+        else:
+            merged.append(out)
+    return merged
+
+
 def execute(md: Path) -> Path:
     """Regenerate notebooks/<md.stem>.ipynb from ``md`` and execute it in place."""
     nb = jupytext.read(md)
@@ -88,6 +105,8 @@ def execute(md: Path) -> Path:
     client.execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = _merge_streams(cell.outputs)
     out = notebook_for(md)
     nbformat.write(nb, out)
     return out

@@ -7,6 +7,7 @@ concept of the book:
 module                    chapter
 ========================  ==================================================
 ``information``           Information theory: entropy, cross-entropy, KL
+``coding``                Information theory: prefix codes (Shannon, Huffman)
 ``numerics``              Derivations: stable log-sum-exp, softmax, softplus
 ``losses``                Derivations: torch-compatible losses and gradients
 ``gradcheck``             Derivations: finite-difference gradient checks
@@ -26,8 +27,9 @@ re-exported; the torch-based modules are imported on demand
 
 from __future__ import annotations
 
-from . import classification, data, gradcheck, imbalance, information, losses, metrics, numerics
+from . import classification, coding, data, gradcheck, imbalance, information, losses, metrics, numerics
 from .classification import *  # noqa: F401,F403
+from .coding import *  # noqa: F401,F403
 from .data import *  # noqa: F401,F403
 from .gradcheck import *  # noqa: F401,F403
 from .imbalance import *  # noqa: F401,F403
@@ -40,6 +42,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     *information.__all__,
+    *coding.__all__,
     *numerics.__all__,
     *losses.__all__,
     *gradcheck.__all__,

