@@ -26,6 +26,8 @@ from torch import Tensor, nn
 from torch.nn import functional as F
 
 from ._validation import check_reduction
+from .imbalance import _check_gamma as _gamma
+from .imbalance import _check_number as _number
 
 __all__ = [
     "FocalLoss",
@@ -35,22 +37,6 @@ __all__ = [
     "make_classifier",
     "fit_full_batch",
 ]
-
-
-def _number(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return value
-
-
-def _gamma(gamma: Any) -> float:
-    gamma = _number(gamma, "gamma")
-    if gamma < 0:
-        raise ValueError(f"gamma must be >= 0 (gamma = 0 is cross-entropy), got {gamma}")
-    return gamma
 
 
 def _weight(weight: Any) -> Tensor | None:
