@@ -216,7 +216,7 @@ def _ce_compute_inner(pb: _CEProblem, want_loss: bool, want_grad: bool) -> tuple
                 elif denom == 0.0:
                     grad[valid] = np.nan  # torch: 0/0 in the weighted mean
                 else:
-                    grad *= 1.0 / denom
+                    grad /= denom
         if want_loss:
             if pb.reduction == "none":
                 loss = per.reshape(pb.out_shape).astype(pb.dtype)

@@ -30,6 +30,7 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.amsmath import amsmath_plugin
+from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.myst_blocks import myst_block_plugin
@@ -93,13 +94,22 @@ def _source_markdown(page: str) -> str:
     return path.with_suffix(".md").read_text()
 
 
+_NOT_MARKDOWN = {"code-cell", "code-block", "code", "sourcecode", "math", "raw", "bibliography", "toctree"}
+
+
 def _math_in_source(markdown: str) -> tuple[int, int]:
-    """(inline, display) math counts, found by the same parser plugins MyST uses."""
+    """(inline, display) math counts, found by the same parser plugins MyST uses.
+
+    Directive bodies that MyST parses as markdown (admonitions, glossary
+    entries, ...) are searched too; code and raw directives are not.
+    """
     md = (
         MarkdownIt("commonmark")
+        .enable("table")
         .use(front_matter_plugin)
         .use(myst_block_plugin)
         .use(myst_role_plugin)
+        .use(colon_fence_plugin)
         .use(dollarmath_plugin, allow_labels=True, allow_space=True, allow_digits=True)
         .use(amsmath_plugin)
     )
@@ -114,8 +124,15 @@ def _math_in_source(markdown: str) -> tuple[int, int]:
                 display += 1
             elif t.type == "myst_role" and t.meta.get("name") == "math":
                 inline += 1
-            elif t.type == "fence" and t.info.strip().startswith("{math}"):
-                display += 1
+            elif t.type in ("fence", "colon_fence") and t.info.strip().startswith("{"):
+                name = t.info.strip()[1:].split("}", 1)[0]
+                if name == "math":
+                    display += 1
+                elif name not in _NOT_MARKDOWN:
+                    body = "\n".join(
+                        line for line in t.content.splitlines() if not re.match(r"^:[\w-]+:", line)
+                    )
+                    visit(md.parse(body))
             if t.children:
                 visit(t.children)
 
@@ -139,7 +156,11 @@ def test_page_loads_and_math_is_typeset(site: Path, page: str) -> None:
     dom = _run_chromium("--dump-dom", url)
     assert "<h1" in dom, f"{page}: no title in the rendered page"
     inline_src, display_src = _math_in_source(_source_markdown(page))
-    containers = re.findall(r"<mjx-container\b[^>]*>", dom)
+    # Count inside the article only: the theme repeats headings (math included) in its
+    # "on this page" navigation.
+    article = re.search(r"<article\b.*?</article>", dom, flags=re.S)
+    assert article, f"{page}: no <article> in the rendered page"
+    containers = re.findall(r"<mjx-container\b[^>]*>", article.group(0))
     display = sum('display="true"' in c for c in containers)
     inline = len(containers) - display
     assert (inline, display) == (inline_src, display_src), (
