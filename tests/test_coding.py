@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
-from hypothesis.extra import numpy as hnp
 
+import strategies
 from xentbook.coding import (
     code_from_lengths,
     decode,
@@ -25,16 +25,7 @@ from xentbook.coding import (
 from xentbook.information import cross_entropy, entropy
 
 
-@hs.composite
-def distributions(draw, k=None, min_k=1, max_k=8, zeros=True):
-    if k is None:
-        k = draw(hs.integers(min_k, max_k))
-    w = draw(hnp.arrays(np.float64, k, elements=hs.floats(0.0, 1.0, allow_subnormal=False)))
-    if not zeros:
-        w = w + 1e-3
-    if w.sum() < 1e-6:
-        w = np.ones(k)
-    return w / w.sum()
+distributions = strategies.distributions
 
 
 def _brute_force_prefix(words):

@@ -14,6 +14,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as hs
 from hypothesis.extra import numpy as hnp
 
+import strategies
 from xentbook.information import (
     bits_to_nats,
     cross_entropy,
@@ -28,17 +29,7 @@ from xentbook.information import (
 # ---------------------------------------------------------------- strategies
 
 
-@hs.composite
-def distributions(draw, k=None, min_k=1, max_k=8, zeros=True):
-    """A probability vector, possibly with exact zeros."""
-    if k is None:
-        k = draw(hs.integers(min_k, max_k))
-    w = draw(hnp.arrays(np.float64, k, elements=hs.floats(0.0, 1.0, allow_subnormal=False)))
-    if not zeros:
-        w = w + 1e-3
-    if w.sum() < 1e-6:
-        w = np.ones(k)
-    return w / w.sum()
+distributions = strategies.distributions
 
 
 @hs.composite
