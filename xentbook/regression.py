@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from scipy.special import xlogy
 
-from ._validation import as_float_array, check_finite, check_positive, check_reduction
+from ._validation import as_float_array, check_broadcasts_to, check_finite, check_positive, check_reduction
 
 __all__ = ["gaussian_nll_loss", "poisson_nll_loss"]
 
@@ -56,12 +56,7 @@ def _input_and_target(input: Any, target: Any) -> tuple[np.ndarray, np.ndarray]:
     check_finite(x, "input")
     t = as_float_array(target, "target").astype(np.float64)
     check_finite(t, "target")
-    try:
-        shape = np.broadcast_shapes(x.shape, t.shape)
-    except ValueError:
-        shape = None
-    if shape != x.shape:
-        raise ValueError(f"target of shape {t.shape} does not broadcast to the input's shape {x.shape}")
+    check_broadcasts_to(t, x.shape, "target", "the input's shape")
     return x, t
 
 
