@@ -10,6 +10,7 @@ module                    chapter
 ``coding``                Information theory: prefix codes (Shannon, Huffman)
 ``numerics``              Derivations: stable log-sum-exp, softmax, softplus
 ``losses``                Derivations: torch-compatible losses and gradients
+``regression``            Misconceptions: Gaussian and Poisson negative log-likelihoods
 ``gradcheck``             Derivations: finite-difference gradient checks
 ``metrics``               Binary / multiclass / multi-label: log-loss, calibration
 ``reporting``             Portable outputs: assert a rounding-level gap, print its bound
@@ -28,7 +29,19 @@ re-exported; the torch-based modules are imported on demand
 
 from __future__ import annotations
 
-from . import classification, coding, data, gradcheck, imbalance, information, losses, metrics, numerics, reporting
+from . import (
+    classification,
+    coding,
+    data,
+    gradcheck,
+    imbalance,
+    information,
+    losses,
+    metrics,
+    numerics,
+    regression,
+    reporting,
+)
 from .classification import *  # noqa: F401,F403
 from .coding import *  # noqa: F401,F403
 from .data import *  # noqa: F401,F403
@@ -38,6 +51,7 @@ from .information import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .metrics import *  # noqa: F401,F403
 from .numerics import *  # noqa: F401,F403
+from .regression import *  # noqa: F401,F403
 from .reporting import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
@@ -52,5 +66,6 @@ __all__ = [
     *data.__all__,
     *imbalance.__all__,
     *classification.__all__,
+    *regression.__all__,
     *reporting.__all__,
 ]

@@ -97,6 +97,16 @@ def check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> 
         raise ValueError(f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}")
 
 
+def check_broadcasts_to(a: np.ndarray, shape: tuple[int, ...], name: str, target: str) -> None:
+    """Raise :class:`ValueError` unless ``a`` broadcasts to exactly ``shape`` (``target`` names it)."""
+    try:
+        ok = np.broadcast_shapes(a.shape, shape) == shape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{name} of shape {a.shape} does not broadcast to {target} {shape}")
+
+
 def check_base(base: float | None) -> float | None:
     """Validate a logarithm base: ``None`` (natural log) or a finite number > 0, != 1."""
     if base is None:

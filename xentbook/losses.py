@@ -28,6 +28,7 @@ import numpy as np
 
 from ._validation import (
     as_float_array,
+    check_broadcasts_to,
     check_finite,
     check_probability,
     check_reduction,
@@ -446,12 +447,7 @@ def _prepare_bce(logits: Any, target: Any, weight: Any, pos_weight: Any, reducti
             ws.append(None)
             continue
         a = as_float_array(val, name)
-        try:
-            shape = np.broadcast_shapes(a.shape, x.shape)
-        except ValueError:
-            shape = None
-        if shape != x.shape:
-            raise ValueError(f"{name} of shape {a.shape} does not broadcast to the logits' shape {x.shape}")
+        check_broadcasts_to(a, x.shape, name, "the logits' shape")
         check_finite(a, name)
         if (a < 0).any():
             raise ValueError(f"{name} has negative entries; weights must be >= 0")
