@@ -434,7 +434,14 @@ class Outcome:
     detail: str = ""
 
 
-def judge_call(fn: Callable[[], Any], spec: Spec, kwargs: dict, mutated: list[Arg], *, timeout: float = 20.0) -> Outcome:
+#: Families that make two arguments disagree (a shape mismatch): the error may name either.
+RELATIONAL = {"drop-row", "drop-col", "3-d", "0-d", "transpose", "empty-rows", "short", "2-d-labels", "0-d-label", "mismatch",
+              "t-drop-row", "t-3d", "t-0d", "t-empty", "tl-short", "tl-2d", "sp-drop-row", "sp-wrong-cols", "sp-no-rows", "empty",
+              "out-of-range", "sp-huge"}
+
+
+def judge_call(fn: Callable[[], Any], spec: Spec, kwargs: dict, mutated: list[Arg], *, timeout: float = 20.0,
+               families: list[str] | None = None) -> Outcome:
     """Run one call and classify it (see the module docstring)."""
     old = signal.signal(signal.SIGALRM, _alarm)
     signal.setitimer(signal.ITIMER_REAL, timeout)
@@ -455,6 +462,8 @@ def judge_call(fn: Callable[[], Any], spec: Spec, kwargs: dict, mutated: list[Ar
             where = f"{os.path.basename(last.filename)}:{last.lineno}" if last else "?"
             return Outcome(False, f"foreign {type(exc).__name__}", f"raised in {where}: {msg[:160]}")
         names = [n for a in mutated for n in (a.name, *a.aliases)]
+        if families and any(f in RELATIONAL for f in families):
+            names += [a.name for a in spec.args]
         if mutated and not names_argument(msg, names):
             return Outcome(False, "message names no argument", f"{type(exc).__name__}: {msg[:200]} (expected {names})")
         return Outcome(True, "error")
@@ -549,7 +558,8 @@ def run_fuzz(specs: dict[str, Spec], objects: dict[str, Any], n_calls: int, seed
         except Exception:  # this family does not apply to this baseline (e.g. arithmetic on None)
             continue
         kwargs = dict(values)
-        outcome = judge_call(make_call(spec, objects[k], values), spec, kwargs, [a for a, _, _ in muts], timeout=timeout)
+        outcome = judge_call(make_call(spec, objects[k], values), spec, kwargs, [a for a, _, _ in muts], timeout=timeout,
+                             families=[f for _, f, _ in muts])
         calls.append(Call(k, [a.name for a, _, _ in muts], [f for _, f, _ in muts], outcome))
     return calls
 
@@ -566,7 +576,8 @@ def format_defects(distinct: dict[tuple, list[Call]], limit: int = 60) -> str:
     lines = []
     for (target, mutated, kind), cs in sorted(distinct.items())[:limit]:
         c = cs[0]
-        lines.append(f"{target}({', '.join(mutated) or 'baseline'}) [{', '.join(c.family)}] -> {kind}: {c.outcome.detail}  (x{len(cs)})")
+        fams = ", ".join(f if len(f) < 40 else f[:37] + "..." for f in c.family)
+        lines.append(f"{target}({', '.join(mutated) or 'baseline'}) [{fams}] -> {kind}: {c.outcome.detail}  (x{len(cs)})")
     if len(distinct) > limit:
         lines.append(f"... and {len(distinct) - limit} more")
     return "\n".join(lines)

@@ -399,7 +399,7 @@ def _specs() -> dict[str, Spec]:
          Arg("l2", lambda: 0.1, "float", keyword=True), Arg("sample_weight", lambda: np.ones(8), "weight", keyword=True)]
     )
     S[m + "softmax_regression_objective"] = Spec(
-        [Arg("coef", lambda: np.array([[0.5, -0.5, 0.0], [0.1, 0.2, -0.3]]), "array"), Arg("intercept", lambda: np.array([0.1, 0.0, -0.1]), "array"),
+        [Arg("coef", lambda: np.array([[0.5, -0.5], [0.0, 0.1], [0.2, -0.3]]), "array"), Arg("intercept", lambda: np.array([0.1, 0.0, -0.1]), "array"),
          Arg("X", XCLS, "X"), Arg("y", YMULTI, "labels"), Arg("l2", lambda: 0.1, "float", keyword=True),
          Arg("sample_weight", lambda: np.ones(8), "weight", keyword=True)]
     )
