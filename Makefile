@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NB ?=
 
-.PHONY: book test venv unit notebooks notebook check-pairs nbval browser browser-deps clean
+.PHONY: book test venv unit fuzz notebooks notebook check-pairs nbval browser browser-deps clean
 
 venv: $(STAMP)
 
@@ -36,6 +36,10 @@ test: $(STAMP) browser-deps
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests xentbook
+
+## make fuzz: the large fuzz profile (>= 10,000 seeded bad-input calls over the public API)
+fuzz: $(STAMP)
+	XENTBOOK_FUZZ_CALLS=12000 $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py -k test_fuzz_public_api --runxfail
 
 ## make notebook NB=name: regenerate notebooks/NB.ipynb from book/NB.md and execute it
 notebook: $(STAMP)

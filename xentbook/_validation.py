@@ -189,7 +189,7 @@ def check_seed(seed: Any, name: str = "seed", *, allow_none: bool = False) -> in
 def check_bool(value: Any, name: str) -> bool:
     """Validate a flag: ``True`` or ``False`` (NumPy booleans included)."""
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {_type_name(value)}")
+        raise TypeError(f"{name} must be a bool (True or False), got {_type_name(value)}")
     return bool(value)
 
 

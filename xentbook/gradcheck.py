@@ -171,7 +171,7 @@ def numerical_gradient(f: Callable[[np.ndarray], Any], x: Any, *, eps: float | N
     f0 = np.asarray(f(x0.copy()))
     if f0.size != 1:
         raise ValueError(f"f must return a scalar, got an array of shape {f0.shape}")
-    J = numerical_jacobian(lambda v: np.asarray(f(v), dtype=np.float64).reshape(()), x0, eps=eps, order=order)
+    J = numerical_jacobian(lambda v: _evaluate(f, v, "f").reshape(()), x0, eps=eps, order=order)
     return J.reshape(x0.shape)
 
 

@@ -441,7 +441,7 @@ def fit_full_batch(
                             f"{tuple(loss.shape) if isinstance(loss, Tensor) else ''}")
         if not torch.isfinite(loss):
             raise ValueError(
-                f"training diverged: loss_fn returned {float(loss)} at step {len(history)}; lower lr "
+                f"training diverged: loss_fn returned {float(loss.detach())} at step {len(history)}; lower lr "
                 "(or check loss_fn and X)"
             )
         loss.backward()
