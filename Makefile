@@ -19,7 +19,7 @@ CPU_AVX2 := ATEN_CPU_CAPABILITY=avx2 MKL_CBWR=AVX2 OPENBLAS_CORETYPE=Haswell
 CPU_BASELINE := ATEN_CPU_CAPABILITY=default MKL_CBWR=COMPATIBLE OPENBLAS_CORETYPE=Prescott OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 NBVAL := $(BIN)/python -m pytest -q --nbval --nbval-current-env -p no:cacheprovider -n $(JOBS) --dist loadfile notebooks
 
-.PHONY: book test test-portable venv unit notebooks notebook check-pairs nbval nbval-avx2 nbval-baseline site-test browser-deps clean
+.PHONY: book test test-portable venv unit fuzz notebooks notebook check-pairs nbval nbval-avx2 nbval-baseline site-test browser-deps clean
 
 venv: $(STAMP)
 
@@ -67,6 +67,10 @@ nbval-baseline: $(STAMP)
 site-test: $(STAMP) browser-deps
 	$(MAKE) --no-print-directory book
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/site/test_site.py --run-site
+
+## make fuzz: the large fuzz profile (>= 10,000 seeded bad-input calls over the public API)
+fuzz: $(STAMP)
+	XENTBOOK_FUZZ_CALLS=12000 $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py -k test_fuzz_public_api --runxfail
 
 ## make notebook NB=name: regenerate notebooks/NB.ipynb from book/NB.md and execute it
 notebook: $(STAMP)

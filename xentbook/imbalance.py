@@ -32,6 +32,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ._validation import check_int, check_number, check_seed, check_size, as_int_array, stable_sum, check_result_finite  # noqa: F401
 from ._validation import (
     as_float_array,
     check_distribution,
@@ -64,12 +65,7 @@ __all__ = [
 
 
 def _check_number(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return value
+    return check_number(value, name)
 
 
 def _check_gamma(gamma: Any) -> float:
@@ -80,9 +76,7 @@ def _check_gamma(gamma: Any) -> float:
 
 
 def _check_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    return int(value)
+    return check_int(value, name)
 
 
 def _check_multiclass(
@@ -165,7 +159,7 @@ def _softmax_family(
         per = np.where(valid, sw * value, 0)
         if reduction == "none":
             return per
-        return per.sum() / per.dtype.type(denom)
+        return per.dtype.type(stable_sum(per, denom))
     onehot = np.zeros_like(z)
     onehot[np.arange(z.shape[0]), safe_t] = 1
     g = (sw * dvalue)[:, None] * (onehot - np.exp(logp))
@@ -192,7 +186,8 @@ def _focal_phi(gamma: float) -> _Phi:
         if gamma == 0:
             return value, -np.ones_like(u)
         with np.errstate(divide="ignore", invalid="ignore"):
-            extra = np.where(m > 0, gamma * u * np.exp(u) * m ** (gamma - 1), 0.0)
+            # u * exp(u) first: it is bounded by 1/e, while gamma * u may overflow for u near -max
+            extra = np.where(m > 0, gamma * (u * np.exp(u)) * m ** (gamma - 1), 0.0)
         return value, -(m**gamma) + extra
 
     return phi
@@ -281,7 +276,7 @@ def sigmoid_focal_loss(
     loss, _ = _sigmoid_focal_parts(x, t, alpha, gamma, grad=False)
     if reduction == "none":
         return loss
-    return loss.mean() if reduction == "mean" else loss.sum()
+    return stable_sum(loss, loss.size) if reduction == "mean" else stable_sum(loss)
 
 
 def _sigmoid_focal_parts(x, t, alpha, gamma, *, grad):
@@ -891,7 +886,7 @@ def long_tailed_indices(
     big_c = classes.size
     if big_c < 2:
         raise ValueError("y must contain at least two classes")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed, allow_none=True))
     out = []
     for c, label in enumerate(classes):
         n_c = max(1, int(round(n_max * rho ** (-c / (big_c - 1)))))
@@ -945,7 +940,7 @@ def symmetric_label_noise(
         raise ValueError(f"num_classes must be >= 2, got {num_classes}")
     if y.max() >= num_classes:
         raise ValueError(f"y has label {int(y.max())}, not below num_classes={num_classes}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed, allow_none=True))
     flip = rng.random(y.size) < rate
     shift = rng.integers(1, num_classes, size=y.size)  # 1..C-1: never the same class
     return np.where(flip, (y + shift) % num_classes, y)

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from ._validation import stable_sum, distribution_tolerance, check_int, as_array  # noqa: F401
 from ._validation import (
     as_float_array,
     check_broadcasts_to,
@@ -130,7 +131,7 @@ def _prepare_ce(logits: Any, target: Any, weight: Any, ignore_index: Any, label_
         check_finite(t, "target")
         if (t < 0).any():
             raise ValueError("target has negative entries; class probabilities must be >= 0")
-        tol = max(float(np.sqrt(np.finfo(tgt.dtype).eps)), 1e-6) * max(1.0, np.sqrt(C))
+        tol = distribution_tolerance(tgt.dtype, C)
         worst = float(np.max(np.abs(t.sum(axis=1) - 1.0)))
         if worst > tol:
             raise ValueError(
@@ -181,8 +182,12 @@ def _ce_compute_inner(pb: _CEProblem, want_loss: bool, want_grad: bool) -> tuple
             # a zero weight times an infinite -log p counts as 0, not NaN
             per = np.where(wy > 0, nll * wy, 0.0) if wy is not None else nll
             if eps > 0:
-                smooth = nlp[:, w > 0] @ w[w > 0] if w is not None else nlp.sum(axis=1)
-                per = (1.0 - eps) * per + (eps / C) * smooth
+                # scale the weights before summing: (eps/C) * sum_c w_c nlp_c stays finite
+                # whenever the loss is representable, even with -log p near max(float64)
+                wv = w if w is not None else np.ones(C)
+                pos = wv > 0
+                smooth = (nlp[:, pos] * ((eps / C) * wv[pos])).sum(axis=1)
+                per = (1.0 - eps) * per + smooth
             per = np.where(valid, per, 0.0)
         # the denominator of the weighted mean: the sum of the target weights
         if pb.reduction == "mean":
@@ -222,9 +227,9 @@ def _ce_compute_inner(pb: _CEProblem, want_loss: bool, want_grad: bool) -> tuple
             if pb.reduction == "none":
                 loss = per.reshape(pb.out_shape).astype(pb.dtype)
             elif pb.reduction == "sum":
-                loss = pb.dtype.type(per.sum())
+                loss = pb.dtype.type(stable_sum(per))
             else:
-                loss = pb.dtype.type(np.nan) if denom == 0.0 else pb.dtype.type(per.sum() / denom)
+                loss = pb.dtype.type(np.nan) if denom == 0.0 else pb.dtype.type(stable_sum(per, denom))
     else:  # class probabilities
         t = pb.t
         if eps > 0:
@@ -235,9 +240,9 @@ def _ce_compute_inner(pb: _CEProblem, want_loss: bool, want_grad: bool) -> tuple
             if pb.reduction == "none":
                 loss = per.reshape(pb.out_shape).astype(pb.dtype)
             elif pb.reduction == "sum":
-                loss = pb.dtype.type(per.sum())
+                loss = pb.dtype.type(stable_sum(per))
             else:
-                loss = pb.dtype.type(per.sum() / R)
+                loss = pb.dtype.type(stable_sum(per, R))
         grad = None
         if want_grad:
             A = coef.sum(axis=1)
@@ -474,9 +479,9 @@ def _bce_compute(x, t, w, pw, reduction, want_loss, want_grad):
         if reduction == "none":
             loss = np.asarray(per, dtype=dtype)
         elif reduction == "sum":
-            loss = dtype.type(per.sum())
+            loss = dtype.type(stable_sum(per))
         else:
-            loss = dtype.type(per.mean())
+            loss = dtype.type(stable_sum(per, per.size))
     if want_grad:
         with np.errstate(under="ignore"):
             inv = 1.0 / (1.0 + e)

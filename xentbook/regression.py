@@ -30,25 +30,27 @@ from typing import Any
 import numpy as np
 from scipy.special import xlogy
 
-from ._validation import as_float_array, check_broadcasts_to, check_finite, check_positive, check_reduction
+from ._validation import (
+    as_float_array,
+    check_bool,
+    check_broadcasts_to,
+    check_finite,
+    check_positive,
+    check_reduction,
+    stable_sum,
+)
 
 __all__ = ["gaussian_nll_loss", "poisson_nll_loss"]
 
 _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 
 
-def _check_bool(value: Any, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
-    return bool(value)
-
-
 def _reduce(loss: np.ndarray, reduction: str) -> Any:
     if reduction == "none":
         return loss
     if reduction == "sum":
-        return np.float64(loss.sum())
-    return np.float64(loss.mean())
+        return np.float64(stable_sum(loss))
+    return np.float64(stable_sum(loss, loss.size))
 
 
 def _input_and_target(input: Any, target: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -141,7 +143,7 @@ def gaussian_nll_loss(
     """
     x, t = _input_and_target(input, target)
     v = _gaussian_var(var, x.shape)
-    full = _check_bool(full, "full")
+    full = check_bool(full, "full")
     eps = check_positive(eps, "eps")
     reduction = check_reduction(reduction)
     v = np.maximum(v, eps)
@@ -219,8 +221,8 @@ def poisson_nll_loss(
     0.613706
     """
     x, t = _input_and_target(input, target)
-    log_input = _check_bool(log_input, "log_input")
-    full = _check_bool(full, "full")
+    log_input = check_bool(log_input, "log_input")
+    full = check_bool(full, "full")
     eps = check_positive(eps, "eps")
     reduction = check_reduction(reduction)
     if (t < 0).any():
