@@ -26,7 +26,6 @@ from typing import Any, Literal
 
 import numpy as np
 from scipy.optimize import minimize_scalar
-from sklearn.utils.multiclass import type_of_target, unique_labels
 
 from ._validation import check_size, check_bool, check_number, as_array, check_result_finite, check_positive, stable_sum  # noqa: F401
 from ._validation import as_float_array, check_finite
@@ -105,6 +104,10 @@ def _one_hot(y_true: Any, n: int, labels: Any) -> tuple[np.ndarray, np.ndarray]:
         y = y.ravel()
     if y.dtype.kind == "f" and np.isnan(y).any():
         raise ValueError("y_true contains NaN")
+    # imported here, not at the top: scikit-learn takes ~0.6 s to import and most of the
+    # package never needs it
+    from sklearn.utils.multiclass import type_of_target, unique_labels
+
     if y.ndim == 2:
         if labels is not None:
             raise ValueError("labels cannot be used when y_true is an indicator matrix")
