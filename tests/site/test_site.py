@@ -265,3 +265,48 @@ def test_search_finds_a_chapter(site: Path) -> None:
     dom = _run_chromium("--dump-dom", (site / "search.html").as_uri() + "?q=entropy")
     hits = re.search(r'<ul class="search">(.*?)</ul>', dom, flags=re.S)
     assert hits and "<li" in hits.group(1), "offline search returned nothing for 'entropy'"
+
+
+_TOGGLE_PROBE = """
+<script>
+window.addEventListener("load", () => setTimeout(() => {
+  const cells = [...document.querySelectorAll("div.cell.tag_hide-cell, div.cell.tag_hide-input")];
+  const details = cells.map(c => c.querySelector("details"));
+  // checkVisibility: false for content inside a closed <details> (content-visibility)
+  const shown = d => d.querySelector("pre").checkVisibility();
+  const before = details.map(d => d !== null && !d.open && d.querySelector("pre") !== null && !shown(d));
+  details.forEach(d => d && d.querySelector("summary").click());
+  setTimeout(() => {
+    const after = details.map(d => d !== null && d.open && shown(d));
+    const out = document.createElement("div");
+    out.id = "toggle-probe";
+    out.textContent = JSON.stringify({before, after});
+    document.body.appendChild(out);
+  }, 500);
+}, 500));
+</script>
+"""
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p.startswith("notebooks/")])
+def test_exercise_solutions_are_collapsed_until_clicked(site: Path, page: str) -> None:
+    """Every chapter ends with exercises whose solution cells (tag hide-cell) start closed and open on a click."""
+    html_path = site / f"{page}.html"
+    html = html_path.read_text()
+    if page.endswith("misconceptions"):
+        pytest.skip("the misconceptions chapter is an inventory of errors and has no exercises")
+    assert re.search(r'<span id="ex-[\w-]+"></span><h2>Exercises', html), f"{page}: no Exercises section"
+    # a copy of the page beside it (so that its scripts and styles load), with a probe that
+    # records each solution's state on load, clicks its toggle and records it again
+    probe = html_path.with_name(f"_probe_{html_path.name}")
+    probe.write_text(html.replace("</body>", _TOGGLE_PROBE + "</body>"))
+    try:
+        dom = _run_chromium("--dump-dom", probe.as_uri())
+    finally:
+        probe.unlink()
+    m = re.search(r'<div id="toggle-probe">(.*?)</div>', dom)
+    assert m, f"{page}: the probe did not run"
+    state = json.loads(html_lib.unescape(m.group(1)))
+    assert len(state["before"]) >= 4, f"{page}: fewer than 4 hidden solutions"
+    assert all(state["before"]), f"{page}: solutions visible on load: {state['before']}"
+    assert all(state["after"]), f"{page}: solutions that a click did not open: {state['after']}"
