@@ -316,8 +316,35 @@ def sigmoid_focal_loss_grad(
             \gamma\, m^{\gamma-1}\, p(1-p)(1-2t)\,\mathrm{CE} + m^{\gamma}(p - t)\Bigr].
 
     For ``"mean"`` it is divided by the number of elements; for ``"none"`` and
-    ``"sum"`` it is the elementwise derivative.  Arguments as in
-    :func:`sigmoid_focal_loss`.
+    ``"sum"`` it is the elementwise derivative.
+
+    Parameters
+    ----------
+    logits : array_like
+        Finite real scores :math:`x`, any shape.
+    target : array_like
+        Labels in :math:`[0, 1]` (0/1, or soft), same shape as ``logits``.
+    alpha : float or None, default 0.25
+        Weight of the positive class in :math:`[0, 1]`; ``None`` or a negative
+        value disables the weighting (:math:`\alpha_t = 1`).
+    gamma : float, default 2.0
+        Focusing parameter :math:`\gamma \ge 0`.
+    reduction : {"none", "mean", "sum"}, default "none"
+        The reduction of the loss whose gradient is returned.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\partial\,\mathrm{FL} / \partial x`, the logits' shape and dtype.
+
+    Raises
+    ------
+    TypeError
+        For non-numeric ``logits``, ``target``, ``alpha`` or ``gamma``, or a
+        non-string ``reduction``.
+    ValueError
+        For non-finite logits or targets, shapes that differ, targets outside
+        :math:`[0, 1]`, ``alpha > 1``, ``gamma < 0`` or an unknown ``reduction``.
 
     Examples
     --------
@@ -410,8 +437,40 @@ def softmax_focal_loss_grad(
         = w_y \Bigl[-(1-p_y)^{\gamma} + \gamma\,(1-p_y)^{\gamma-1} p_y \log p_y\Bigr]
           (\delta_{ky} - p_k),
 
-    divided by :math:`\sum_i w_{y_i}` for ``"mean"``.  Arguments as in
-    :func:`softmax_focal_loss`.
+    divided by :math:`\sum_i w_{y_i}` for ``"mean"``.
+
+    Parameters
+    ----------
+    logits : array_like, shape (N, C)
+        Finite real scores :math:`z`.
+    target : array_like of int, shape (N,)
+        Class indices in ``[0, C)`` or equal to ``ignore_index``.
+    gamma : float, default 2.0
+        Focusing parameter :math:`\gamma \ge 0`; 0 gives the cross-entropy gradient.
+    weight : array_like, shape (C,), optional
+        Non-negative per-class weights :math:`w`.
+    ignore_index : int, default -100
+        Targets equal to it get a zero gradient row and do not count in the mean.
+    reduction : {"none", "mean", "sum"}, default "mean"
+        ``"none"`` and ``"sum"`` give the gradient of the summed loss (each row
+        depends only on its own logits); ``"mean"`` divides it by
+        :math:`\sum_i w_{y_i}` over the non-ignored samples.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, C)
+        :math:`\partial L / \partial z`, in the logits' dtype.
+
+    Raises
+    ------
+    TypeError
+        For non-numeric ``logits`` or ``weight``, non-integer targets or
+        ``ignore_index``, a non-numeric ``gamma`` or a non-string ``reduction``.
+    ValueError
+        For logits that are not a finite ``(N, C)`` array with ``C >= 1``, a
+        target of the wrong shape or out of range, a weight of the wrong shape
+        or with negative entries, ``gamma < 0``, an unknown ``reduction``, or
+        ``reduction="mean"`` when every target is ignored or has weight 0.
 
     Examples
     --------
@@ -655,6 +714,41 @@ def logit_adjusted_cross_entropy_grad(
 
     divided by :math:`\sum_i w_{y_i}` for ``"mean"``.
 
+    Parameters
+    ----------
+    logits : array_like, shape (N, C)
+        Finite real scores :math:`z`.
+    target : array_like of int, shape (N,)
+        Class indices in ``[0, C)`` or equal to ``ignore_index``.
+    priors : array_like, shape (C,)
+        Training class frequencies :math:`\pi` (strictly positive, summing to 1).
+    tau : float, default 1.0
+        :math:`\tau \ge 0`; 0 gives the plain cross-entropy gradient.
+    weight : array_like, shape (C,), optional
+        Non-negative per-class weights :math:`w`.
+    ignore_index : int, default -100
+        Targets equal to it get a zero gradient row and do not count in the mean.
+    reduction : {"none", "mean", "sum"}, default "mean"
+        ``"none"`` and ``"sum"`` give the gradient of the summed loss (each row
+        depends only on its own logits); ``"mean"`` divides it by
+        :math:`\sum_i w_{y_i}` over the non-ignored samples.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, C)
+        :math:`\partial L / \partial z`, in the logits' dtype.
+
+    Raises
+    ------
+    TypeError
+        For non-numeric ``logits`` or ``weight``, non-integer targets or
+        ``ignore_index``, a non-numeric ``tau`` or a non-string ``reduction``.
+    ValueError
+        For logits that are not a finite ``(N, C)`` array with ``C >= 1``, a
+        target of the wrong shape or out of range, a weight of the wrong shape
+        or with negative entries, priors that are not a positive distribution over the ``C`` classes, ``tau < 0``, an unknown ``reduction``, or
+        ``reduction="mean"`` when every target is ignored or has weight 0.
+
     Examples
     --------
     >>> import numpy as np
@@ -740,6 +834,39 @@ def generalized_cross_entropy_grad(
 
     i.e. the cross-entropy gradient scaled by :math:`p_y^{\,q}`: samples the
     model finds implausible (often the mislabelled ones) are down-weighted.
+
+    Parameters
+    ----------
+    logits : array_like, shape (N, C)
+        Finite real scores :math:`z`.
+    target : array_like of int, shape (N,)
+        Class indices in ``[0, C)`` or equal to ``ignore_index``.
+    q : float, default 0.7
+        In :math:`(0, 1]`.
+    weight : array_like, shape (C,), optional
+        Non-negative per-class weights :math:`w`.
+    ignore_index : int, default -100
+        Targets equal to it get a zero gradient row and do not count in the mean.
+    reduction : {"none", "mean", "sum"}, default "mean"
+        ``"none"`` and ``"sum"`` give the gradient of the summed loss (each row
+        depends only on its own logits); ``"mean"`` divides it by
+        :math:`\sum_i w_{y_i}` over the non-ignored samples.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, C)
+        :math:`\partial L / \partial z`, in the logits' dtype.
+
+    Raises
+    ------
+    TypeError
+        For non-numeric ``logits`` or ``weight``, non-integer targets or
+        ``ignore_index``, a non-numeric ``q`` or a non-string ``reduction``.
+    ValueError
+        For logits that are not a finite ``(N, C)`` array with ``C >= 1``, a
+        target of the wrong shape or out of range, a weight of the wrong shape
+        or with negative entries, ``q`` outside :math:`(0, 1]`, an unknown ``reduction``, or
+        ``reduction="mean"`` when every target is ignored or has weight 0.
 
     Examples
     --------

@@ -20,7 +20,7 @@ Validation
 ----------
 ``p`` and ``q`` must be probability vectors along ``axis``: finite,
 non-negative, summing to one within a tolerance that scales with the input's
-floating-point precision (see :func:`xentbook._validation.check_distribution`).
+floating-point precision (see ``check_distribution`` in ``xentbook._validation``).
 They are *not* renormalised (unlike :func:`scipy.stats.entropy`), because a
 vector that does not sum to one is almost always a bug upstream.  ``p`` and
 ``q`` must have the same shape: no broadcasting, so that a transposed or

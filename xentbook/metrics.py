@@ -358,7 +358,7 @@ class CalibrationBins:
 
     @property
     def ece(self) -> float:
-        """Expected calibration error: count-weighted mean of ``|accuracy - confidence|``."""
+        """The expected calibration error, the count-weighted mean of ``|accuracy - confidence|``."""
         nz = self.counts > 0
         gaps = np.abs(self.accuracy[nz] - self.confidence[nz])
         return float(np.sum(self.counts[nz] * gaps) / np.sum(self.counts))

@@ -127,12 +127,30 @@ class FocalLoss(nn.Module):
         \mathrm{FL} = -\alpha_t (1 - p_t)^{\gamma}\bigl[t\log p + (1-t)\log(1-p)\bigr],
         \quad p = \sigma(x).
 
+    with :math:`p_t = p\,t + (1-p)(1-t)` and :math:`\alpha_t = \alpha t + (1-\alpha)(1-t)`;
+    the values equal those of :func:`xentbook.sigmoid_focal_loss`.
+
     Parameters
     ----------
     alpha : float or None, default 0.25
-        Positive-class weight in [0, 1]; ``None`` or negative disables it.
+        Positive-class weight in :math:`[0, 1]`; ``None`` or a negative value
+        (torchvision's ``-1``) disables the weighting.
     gamma : float, default 2.0
-    reduction : {"none", "mean", "sum"}, default "none" (torchvision's default)
+        Focusing parameter :math:`\gamma \ge 0`; 0 with ``alpha=None`` is
+        binary cross-entropy with logits.
+    reduction : {"none", "mean", "sum"}, default "none"
+        torchvision's default: the elementwise losses; or their mean or sum.
+
+    Raises
+    ------
+    TypeError
+        At construction, for a non-numeric ``alpha`` or ``gamma`` or a
+        non-string ``reduction``; in :meth:`forward`, for an input that is not a
+        floating-point tensor or a target that is not a tensor.
+    ValueError
+        At construction, for ``alpha > 1``, ``gamma < 0`` or an unknown
+        ``reduction``; in :meth:`forward`, for shapes that differ, non-finite
+        logits or targets, or targets outside :math:`[0, 1]`.
 
     Examples
     --------
@@ -153,6 +171,11 @@ class FocalLoss(nn.Module):
         self.reduction = check_reduction(reduction)
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """The focal loss of logits ``input`` for labels ``target`` in [0, 1] (same shape).
+
+        Returns the elementwise losses (``reduction="none"``) or a 0-d tensor,
+        differentiable with respect to ``input``.
+        """
         if not isinstance(input, Tensor) or not input.is_floating_point():
             raise TypeError("input must be a floating-point tensor of logits")
         if not isinstance(target, Tensor):
@@ -186,9 +209,34 @@ class FocalLoss(nn.Module):
 class SoftmaxFocalLoss(_MulticlassLoss):
     r"""Multi-class focal loss :math:`-w_y (1 - p_y)^{\gamma} \log p_y` on softmax probabilities.
 
-    ``weight``/``ignore_index``/``reduction`` as in :class:`torch.nn.CrossEntropyLoss`
-    (the weighted mean divides by the sum of the target weights); :math:`\gamma = 0`
+    The values equal those of :func:`xentbook.softmax_focal_loss`; :math:`\gamma = 0`
     is exactly :class:`torch.nn.CrossEntropyLoss`.
+
+    Parameters
+    ----------
+    gamma : float, default 2.0
+        Focusing parameter :math:`\gamma \ge 0`.
+    weight : array_like or torch.Tensor, shape (C,), optional
+        Non-negative per-class weights :math:`w` (a buffer of the module).
+    ignore_index : int, default -100
+        Targets equal to it contribute nothing and do not count in the mean.
+    reduction : {"none", "mean", "sum"}, default "mean"
+        ``"none"``: the per-sample losses (0 for ignored samples); ``"sum"``:
+        their sum; ``"mean"``: their sum divided by :math:`\sum_i w_{y_i}` over
+        the non-ignored samples, as :class:`torch.nn.CrossEntropyLoss` does.
+
+    Raises
+    ------
+    TypeError
+        At construction, for a non-numeric ``gamma`` or ``weight`` or a non-integer
+        ``ignore_index``; in :meth:`forward`, for an input that is not a
+        floating-point tensor or a target that is not an integer tensor.
+    ValueError
+        At construction, for ``gamma < 0``, a weight that is not a finite, non-negative
+        1-D vector, or an unknown ``reduction``; in :meth:`forward`, for input
+        that is not a finite ``(N, C)`` tensor, a target of the wrong shape or
+        out of range, a weight whose length is not ``C``, or
+        ``reduction="mean"`` when every target is ignored or has weight 0.
 
     Examples
     --------
@@ -205,6 +253,11 @@ class SoftmaxFocalLoss(_MulticlassLoss):
         self.gamma = _gamma(gamma)
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """The loss of logits ``input`` (shape ``(N, C)``) for class indices ``target`` (shape ``(N,)``).
+
+        Returns a 0-d tensor, or the ``(N,)`` per-sample losses for ``reduction="none"``,
+        differentiable with respect to ``input``.
+        """
         gamma = self.gamma
 
         def phi(u: Tensor) -> Tensor:
@@ -219,13 +272,41 @@ class SoftmaxFocalLoss(_MulticlassLoss):
 class LogitAdjustedLoss(_MulticlassLoss):
     r"""Logit-adjusted cross-entropy: cross-entropy of :math:`z + \tau \log \pi`.
 
+    .. math::
+
+        \ell(z, y) = -w_y \log \operatorname{softmax}(z + \tau\log\pi)_y ,
+
+    the values of :func:`xentbook.logit_adjusted_cross_entropy`.  Use it in
+    training; predict with the raw logits :math:`z`.
+
     Parameters
     ----------
-    priors : array_like, shape (C,)
-        Training class frequencies (strictly positive, summing to 1).
+    priors : array_like or torch.Tensor, shape (C,)
+        Training class frequencies :math:`\pi` (strictly positive, summing to 1).
     tau : float, default 1.0
-    weight, ignore_index, reduction
-        As :class:`torch.nn.CrossEntropyLoss`.
+        :math:`\tau \ge 0`; 0 is plain cross-entropy.
+    weight : array_like or torch.Tensor, shape (C,), optional
+        Non-negative per-class weights :math:`w` (a buffer of the module).
+    ignore_index : int, default -100
+        Targets equal to it contribute nothing and do not count in the mean.
+    reduction : {"none", "mean", "sum"}, default "mean"
+        ``"none"``: the per-sample losses (0 for ignored samples); ``"sum"``:
+        their sum; ``"mean"``: their sum divided by :math:`\sum_i w_{y_i}` over
+        the non-ignored samples, as :class:`torch.nn.CrossEntropyLoss` does.
+
+    Raises
+    ------
+    TypeError
+        At construction, for a non-numeric ``priors`` or ``tau``, ``weight`` or a non-integer
+        ``ignore_index``; in :meth:`forward`, for an input that is not a
+        floating-point tensor or a target that is not an integer tensor.
+    ValueError
+        At construction, for priors that are not a positive distribution, ``tau < 0``, a weight that is not a finite, non-negative
+        1-D vector, or an unknown ``reduction``; in :meth:`forward`, for input
+        that is not a finite ``(N, C)`` tensor, a target of the wrong shape or
+        out of range, a weight or the priors whose length is not ``C``, or
+        ``reduction="mean"`` when every target is ignored or has weight 0.
+        Also when ``input + tau * log(priors)`` overflows.
 
     Examples
     --------
@@ -257,6 +338,11 @@ class LogitAdjustedLoss(_MulticlassLoss):
         self.register_buffer("log_priors", torch.as_tensor(np.log(pi), dtype=torch.float64))
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """The loss of logits ``input`` (shape ``(N, C)``) for class indices ``target`` (shape ``(N,)``).
+
+        Returns a 0-d tensor, or the ``(N,)`` per-sample losses for ``reduction="none"``,
+        differentiable with respect to ``input``.
+        """
         self._check(input, target)
         if input.shape[1] != self.log_priors.numel():
             raise ValueError(f"priors has {self.log_priors.numel()} entries but input has {input.shape[1]} classes")
@@ -269,7 +355,34 @@ class LogitAdjustedLoss(_MulticlassLoss):
 class GeneralizedCrossEntropyLoss(_MulticlassLoss):
     r"""Generalized cross-entropy :math:`w_y (1 - p_y^q)/q` (Zhang & Sabuncu 2018).
 
-    :math:`q \to 0` is cross-entropy, :math:`q = 1` is :math:`1 - p_y` (MAE-like).
+    :math:`q \to 0` is cross-entropy, :math:`q = 1` is :math:`1 - p_y` (MAE-like);
+    the values equal those of :func:`xentbook.generalized_cross_entropy`.
+
+    Parameters
+    ----------
+    q : float, default 0.7
+        In :math:`(0, 1]`.
+    weight : array_like or torch.Tensor, shape (C,), optional
+        Non-negative per-class weights :math:`w` (a buffer of the module).
+    ignore_index : int, default -100
+        Targets equal to it contribute nothing and do not count in the mean.
+    reduction : {"none", "mean", "sum"}, default "mean"
+        ``"none"``: the per-sample losses (0 for ignored samples); ``"sum"``:
+        their sum; ``"mean"``: their sum divided by :math:`\sum_i w_{y_i}` over
+        the non-ignored samples, as :class:`torch.nn.CrossEntropyLoss` does.
+
+    Raises
+    ------
+    TypeError
+        At construction, for a non-numeric ``q`` or ``weight`` or a non-integer
+        ``ignore_index``; in :meth:`forward`, for an input that is not a
+        floating-point tensor or a target that is not an integer tensor.
+    ValueError
+        At construction, for ``q`` outside :math:`(0, 1]`, a weight that is not a finite, non-negative
+        1-D vector, or an unknown ``reduction``; in :meth:`forward`, for input
+        that is not a finite ``(N, C)`` tensor, a target of the wrong shape or
+        out of range, a weight whose length is not ``C``, or
+        ``reduction="mean"`` when every target is ignored or has weight 0.
 
     Examples
     --------
@@ -289,6 +402,11 @@ class GeneralizedCrossEntropyLoss(_MulticlassLoss):
         self.q = q
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """The loss of logits ``input`` (shape ``(N, C)``) for class indices ``target`` (shape ``(N,)``).
+
+        Returns a 0-d tensor, or the ``(N,)`` per-sample losses for ``reduction="none"``,
+        differentiable with respect to ``input``.
+        """
         q = self.q
         return self._reduce(input, target, lambda u: -torch.expm1(q * u) / q)
 
