@@ -81,7 +81,7 @@ notebooks: $(STAMP)
 	$(BIN)/python scripts/nb.py run --all
 
 browser-deps:
-	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || bash scripts/install_chromium.sh
+	@bash scripts/install_chromium.sh >/dev/null
 
 clean:
 	rm -rf _build
