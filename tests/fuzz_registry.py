@@ -168,27 +168,17 @@ def _cli_check(result, d):
     return None
 
 
-def _close_figures(fn):
-    def call(*a, **k):
-        import matplotlib
+def _close_figures():
+    import matplotlib
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
 
-        try:
-            ax = fn(*a, **k)
-            return None if ax is None else "axes"
-        finally:
-            plt.close("all")
-
-    return call
+    plt.close("all")
 
 
-def _consume(fn):
-    def call(*a, **k):
-        return list(fn(*a, **k))
-
-    return call
+def _axes_or_none(ax):
+    return None if ax is None else "axes"
 
 
 def _sq(x):
@@ -229,7 +219,7 @@ def _specs() -> dict[str, Spec]:
          Arg("name", lambda: "max |dW|", "text", keyword=True)])
     # ---------------------------------------------------------------- information
     m = "xentbook.information."
-    S[m + "self_information"] = Spec([Arg("p", P3, "proba"), BASE], nonfinite_ok=_always)  # p = 0 -> inf
+    S[m + "self_information"] = Spec([Arg("p", P3, "prob01"), BASE], nonfinite_ok=_always)  # p = 0 -> inf
     S[m + "entropy"] = Spec([Arg("p", P3, "proba"), BASE, AXIS])
     for f in ("cross_entropy", "kl_divergence"):
         S[m + f] = Spec([Arg("p", P3, "proba"), Arg("q", Q3, "proba"), BASE, AXIS], nonfinite_ok=_always)  # q = 0 < p -> inf
@@ -268,7 +258,7 @@ def _specs() -> dict[str, Spec]:
     S[m + "softmax_cross_entropy.probability_target"] = None  # placeholder removed below
     bce_args = lambda: [  # noqa: E731
         Arg("logits", BLOGITS, "logits"),
-        Arg("target", BTARGET, "proba"),
+        Arg("target", BTARGET, "prob01"),
         Arg("weight", lambda: np.array([1.0, 2.0]), "weight", keyword=True),
         Arg("pos_weight", lambda: np.array([1.0, 3.0]), "weight", keyword=True),
         REDUCTION(),
@@ -310,9 +300,8 @@ def _specs() -> dict[str, Spec]:
     # documented: confidence and accuracy are NaN for an empty bin
     S[m + "calibration_bins"] = Spec(yp + [nb], nonfinite_ok=_always)
     S[m + "expected_calibration_error"] = Spec(yp + [nb])
-    from xentbook.metrics import reliability_diagram
-
-    S[m + "reliability_diagram"] = Spec(yp + [nb], call=_close_figures(reliability_diagram), cost=5)
+    _close_figures()  # selects the Agg backend before the first figure
+    S[m + "reliability_diagram"] = Spec(yp + [nb], post=_axes_or_none, cleanup=_close_figures, cost=5)
     S[m + "fit_temperature"] = Spec(
         [Arg("logits", lambda: LOGITS()[:, :3], "logits"), Arg("y", lambda: np.array([0, 1, 2]), "labels"),
          Arg("bounds", lambda: (0.05, 20.0), "bounds", keyword=True)], cost=2
@@ -320,11 +309,11 @@ def _specs() -> dict[str, Spec]:
     S[m + "apply_temperature"] = Spec([Arg("logits", LOGITS, "logits"), Arg("temperature", lambda: 1.5, "float")])
     ymat = lambda: np.array([[1, 0, 1], [0, 1, 0], [1, 1, 0], [0, 0, 1]])  # noqa: E731
     S[m + "tune_thresholds"] = Spec(
-        [Arg("y_true", ymat, "labels"), Arg("y_score", lambda: np.array([[0.9, 0.2, 0.6], [0.1, 0.7, 0.3], [0.8, 0.6, 0.4], [0.3, 0.2, 0.9]]), "proba"),
+        [Arg("y_true", ymat, "labels"), Arg("y_score", lambda: np.array([[0.9, 0.2, 0.6], [0.1, 0.7, 0.3], [0.8, 0.6, 0.4], [0.3, 0.2, 0.9]]), "array"),
          Arg("metric", lambda: "f1", "choice", keyword=True)]
     )
     S[m + "apply_thresholds"] = Spec(
-        [Arg("y_score", lambda: np.array([[0.9, 0.2, 0.6], [0.1, 0.7, 0.3]]), "proba"), Arg("thresholds", lambda: np.array([0.5, 0.5, 0.4]), "proba")]
+        [Arg("y_score", lambda: np.array([[0.9, 0.2, 0.6], [0.1, 0.7, 0.3]]), "array"), Arg("thresholds", lambda: np.array([0.5, 0.5, 0.4]), "array")]
     )
     # ---------------------------------------------------------------- data
     m = "xentbook.data."
@@ -371,7 +360,7 @@ def _specs() -> dict[str, Spec]:
     alpha = Arg("alpha", lambda: 0.25, "float", keyword=True)
     gamma = Arg("gamma", lambda: 2.0, "float", keyword=True)
     for f in ("sigmoid_focal_loss", "sigmoid_focal_loss_grad"):
-        S[m + f] = Spec([Arg("logits", BLOGITS, "logits"), Arg("target", BTARGET, "proba"), alpha, gamma, REDUCTION("none")], nonfinite_ok=_neg)
+        S[m + f] = Spec([Arg("logits", BLOGITS, "logits"), Arg("target", BTARGET, "prob01"), alpha, gamma, REDUCTION("none")], nonfinite_ok=_neg)
     for f in ("softmax_focal_loss", "softmax_focal_loss_grad"):
         S[m + f] = Spec([Arg("logits", LOGITS, "logits"), Arg("target", TARGET, "labels"), gamma, WEIGHT4, IGNORE, REDUCTION()], nonfinite_ok=_neg)
     S[m + "class_weights_balanced"] = Spec([Arg("y", YMULTI, "labels"), Arg("classes", lambda: np.array([0, 1, 2]), "labels")])
@@ -384,7 +373,7 @@ def _specs() -> dict[str, Spec]:
         )
     for f in ("generalized_cross_entropy", "generalized_cross_entropy_grad"):
         S[m + f] = Spec([Arg("logits", LOGITS, "logits"), Arg("target", TARGET, "labels"), Arg("q", lambda: 0.7, "prob", keyword=True), WEIGHT4, IGNORE, REDUCTION()])
-    S[m + "tune_threshold"] = Spec([Arg("y_true", YBIN, "labels"), Arg("scores", lambda: np.linspace(0.1, 0.9, 8), "proba"), Arg("metric", lambda: "f1", "choice", keyword=True)])
+    S[m + "tune_threshold"] = Spec([Arg("y_true", YBIN, "labels"), Arg("scores", lambda: np.linspace(0.1, 0.9, 8), "array"), Arg("metric", lambda: "f1", "choice", keyword=True)])
     S[m + "long_tailed_indices"] = Spec(
         [Arg("y", lambda: np.repeat([0, 1, 2], 10), "labels"), Arg("imbalance_ratio", lambda: 5.0, "float", keyword=True),
          Arg("n_max", lambda: 8, "size", keyword=True), SEED]
@@ -533,7 +522,7 @@ def _specs() -> dict[str, Spec]:
     S[m + "csr_to_bag"] = Spec([Arg("X", _csr, "sparse")])
     S[m + "iter_bag_batches"] = Spec(
         [Arg("X", _csr, "sparse"), Arg("y", _text_labels, "labels"), Arg("batch_size", lambda: 4, "size", keyword=True),
-         Arg("shuffle", lambda: True, "bool", keyword=True), SEED], call=_consume(xt.iter_bag_batches)
+         Arg("shuffle", lambda: True, "bool", keyword=True), SEED], post=list
     )
     S[m + "train_fasttext"] = Spec(
         [Arg("model", _ftmodel, "model"), Arg("X_train", _csr, "sparse"), Arg("y_train", _text_labels, "labels"),

@@ -155,15 +155,17 @@ def _softmax_family(
         denom = _check_mean_denominator(t, w, ignore_index)
     else:
         denom = 1.0
+    # divide the weights by the denominator *before* multiplying: a representable mean
+    # never overflows in a product w * loss near max(float64)
+    sw = sw / denom
     if not grad:
         per = np.where(valid, sw * value, 0)
         if reduction == "none":
             return per
-        return per.dtype.type(stable_sum(per, denom))
+        return per.dtype.type(stable_sum(per))
     onehot = np.zeros_like(z)
     onehot[np.arange(z.shape[0]), safe_t] = 1
-    g = (sw * dvalue)[:, None] * (onehot - np.exp(logp))
-    return g / denom
+    return (sw * dvalue)[:, None] * (onehot - np.exp(logp))
 
 
 def _check_mean_denominator(t: np.ndarray, w: np.ndarray | None, ignore_index: int) -> float:
@@ -206,7 +208,7 @@ def _gce_phi(q: float) -> _Phi:
 def _check_binary(logits: Any, target: Any, alpha: Any, gamma: Any) -> tuple:
     x = as_float_array(logits, "logits")
     check_finite(x, "logits")
-    t = as_float_array(target, "target")
+    t = as_float_array(target, "target", allow_bool=True)  # bool: observed 0/1 outcomes
     check_same_shape(x, t, "logits", "target")
     check_finite(t, "target")
     if ((t < 0) | (t > 1)).any():
@@ -571,7 +573,15 @@ def logit_adjust(logits: Any, priors: Any, tau: float = 1.0) -> np.ndarray:
     tau = _check_number(tau, "tau")
     if tau < 0:
         raise ValueError(f"tau must be >= 0, got {tau}")
-    return z - tau * np.log(pi).astype(z.dtype)
+    return _adjusted(z, -tau * np.log(pi).astype(z.dtype))
+
+
+def _adjusted(z: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    """``z + shift``, refusing an overflow (logits or tau too large) instead of returning inf."""
+    with np.errstate(over="ignore"):
+        out = z + shift
+    check_result_finite(out, "logits or tau", "the adjusted logits logits + tau * log(priors)")
+    return out
 
 
 def _la_args(logits, target, priors, tau, weight, ignore_index):
@@ -580,7 +590,7 @@ def _la_args(logits, target, priors, tau, weight, ignore_index):
     tau = _check_number(tau, "tau")
     if tau < 0:
         raise ValueError(f"tau must be >= 0, got {tau}")
-    return z + tau * np.log(pi).astype(z.dtype), t, w, ignore_index
+    return _adjusted(z, tau * np.log(pi).astype(z.dtype)), t, w, ignore_index
 
 
 def logit_adjusted_cross_entropy(
