@@ -64,6 +64,15 @@ def _softmax_nonfinite(d):
     return bool(a.size and (np.isinf(a).any() or np.abs(a).max() > 1e307))
 
 
+def _softmax_nonfinite_or_empty(d):
+    # documented: logsumexp over an empty axis is log(0) = -inf, as scipy.special.logsumexp
+    try:
+        empty = np.asarray(d.get("x")).size == 0
+    except Exception:
+        empty = False
+    return empty or _softmax_nonfinite(d)
+
+
 # ----------------------------------------------------------------------------- lazily built objects
 _cache: dict = {}
 
@@ -216,7 +225,8 @@ def _specs() -> dict[str, Spec]:
          Arg("eps", lambda: 1e-8, "float", keyword=True), REDUCTION()])
     S["xentbook.reporting.below"] = Spec(
         [Arg("value", lambda: np.array([1e-9, -2e-9]), "array"), Arg("bound", lambda: 1e-6, "float"),
-         Arg("name", lambda: "max |dW|", "text", keyword=True)])
+         Arg("name", lambda: "max |dW|", "text", keyword=True)],
+        documented=(AssertionError,))  # below() asserts: a value not below the bound (or NaN) fails the claim
     # ---------------------------------------------------------------- information
     m = "xentbook.information."
     S[m + "self_information"] = Spec([Arg("p", P3, "prob01"), BASE], nonfinite_ok=_always)  # p = 0 -> inf
@@ -240,7 +250,7 @@ def _specs() -> dict[str, Spec]:
     # ---------------------------------------------------------------- numerics
     m = "xentbook.numerics."
     for f in ("logsumexp", "log_softmax", "softmax"):
-        S[m + f] = Spec([Arg("x", LOGITS, "logits"), Arg("axis", lambda: -1, "int")], nonfinite_ok=_softmax_nonfinite)
+        S[m + f] = Spec([Arg("x", LOGITS, "logits"), Arg("axis", lambda: -1, "int")], nonfinite_ok=_softmax_nonfinite_or_empty)
     for f in ("log_sigmoid", "softplus", "sigmoid"):
         S[m + f] = Spec([Arg("x", lambda: np.array([-3.0, 0.0, 2.0]), "logits")], nonfinite_ok=_any_nonfinite("x"))
     # ---------------------------------------------------------------- losses
@@ -364,7 +374,8 @@ def _specs() -> dict[str, Spec]:
     for f in ("softmax_focal_loss", "softmax_focal_loss_grad"):
         S[m + f] = Spec([Arg("logits", LOGITS, "logits"), Arg("target", TARGET, "labels"), gamma, WEIGHT4, IGNORE, REDUCTION()], nonfinite_ok=_neg)
     S[m + "class_weights_balanced"] = Spec([Arg("y", YMULTI, "labels"), Arg("classes", lambda: np.array([0, 1, 2]), "labels")])
-    S[m + "class_balanced_weights"] = Spec([Arg("counts", lambda: np.array([100, 10, 1]), "labels"), Arg("beta", lambda: 0.99, "prob")])
+    # the effective number (1 - beta**n) / (1 - beta) is defined for real n >= 0
+    S[m + "class_balanced_weights"] = Spec([Arg("counts", lambda: np.array([100, 10, 1]), "labels", accepts=("fractional",)), Arg("beta", lambda: 0.99, "prob")])
     S[m + "logit_adjust"] = Spec([Arg("logits", LOGITS, "logits"), Arg("priors", PRIORS, "proba"), Arg("tau", lambda: 1.0, "float")])
     for f in ("logit_adjusted_cross_entropy", "logit_adjusted_cross_entropy_grad"):
         S[m + f] = Spec(
@@ -462,7 +473,12 @@ def _specs() -> dict[str, Spec]:
     S[m + "conlleval_counts"] = Spec(yt + [raw, otag])
     S[m + "conlleval_report"] = Spec(yt + [raw, otag, Arg("latex", lambda: False, "bool", keyword=True)])
     conll = "John B-PER B-PER\nlives O O\n\nParis B-LOC B-ORG\n"
-    S[m + "read_conll"] = Spec([Arg("text", lambda: conll, "text"), Arg("delimiter", lambda: " ", "text", keyword=True), raw, otag])
+    from xentbook.ner.conlleval import ConllevalInputError
+
+    # malformed input text is reported as conlleval reports it ("conlleval: unexpected number of
+    # features in line ..."): the documented error, a ValueError subclass
+    S[m + "read_conll"] = Spec([Arg("text", lambda: conll, "text"), Arg("delimiter", lambda: " ", "text", keyword=True), raw, otag],
+                               documented=(ConllevalInputError,))
     S[m + "main"] = Spec(
         [Arg("argv", lambda: [], "argv"), Arg("stdin", lambda: io.BytesIO(conll.encode()), "stream", keyword=True),
          Arg("stdout", lambda: io.BytesIO(), "stream", keyword=True), Arg("stderr", lambda: io.StringIO(), "stream", keyword=True)],

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 from scipy import linalg, special
 
-from ._validation import check_size, check_bool, check_number, check_result_finite  # noqa: F401
+from ._validation import check_size, check_bool, check_number, check_result_finite, stable_sum  # noqa: F401
 from ._validation import as_float_array, check_finite, check_positive
 
 __all__ = [
@@ -216,7 +216,11 @@ def _binary_parts(coef, intercept, X, y, l2, sw):
     losses = -special.log_expit(np.where(y == 1, z, -z))
     sw = sw / sw.max()  # scale-free; huge weights never overflow a product (ones stay ones)
     total = sw.sum()
-    value = float(sw @ losses / total + 0.5 * l2 * coef @ coef)
+    with np.errstate(over="ignore"):
+        value = float(sw @ losses / total + 0.5 * l2 * coef @ coef)
+        if not np.isfinite(value):  # a sum overflowed: the exact mean may still be representable
+            value = stable_sum(sw * losses, total) + 0.5 * l2 * float(coef @ coef)
+    check_result_finite(value, "coef, intercept or X", "the objective")
     r = sw * (special.expit(z) - y) / total
     grad_coef = X.T @ r + l2 * coef
     grad_intercept = float(r.sum())
@@ -237,7 +241,11 @@ def _softmax_parts(coef, intercept, X, y, l2, sw):
     n = X.shape[0]
     sw = sw / sw.max()  # scale-free; huge weights never overflow a product (ones stay ones)
     total = sw.sum()
-    value = float(-(sw @ logp[np.arange(n), y]) / total + 0.5 * l2 * np.sum(coef * coef))
+    with np.errstate(over="ignore"):
+        value = float(-(sw @ logp[np.arange(n), y]) / total + 0.5 * l2 * np.sum(coef * coef))
+        if not np.isfinite(value):  # a sum overflowed: the exact mean may still be representable
+            value = stable_sum(-sw * logp[np.arange(n), y], total) + 0.5 * l2 * float(np.sum(coef * coef))
+    check_result_finite(value, "coef, intercept or X", "the objective")
     r = np.exp(logp)
     r[np.arange(n), y] -= 1.0
     r *= (sw / total)[:, None]
@@ -373,8 +381,17 @@ def _design(X, fit_intercept):
     return np.hstack([X, np.ones((X.shape[0], 1))]) if fit_intercept else X
 
 
+def _gram(Xt, sw):
+    """``Xt^T diag(sw) Xt``, refusing an overflow (features too large) instead of a crash in LAPACK."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        G = (Xt * sw[:, None]).T @ Xt
+    check_result_finite(G, "X or sample_weight", "the Gram matrix X^T diag(w) X")
+    return G
+
+
 def _newton_step(H, g):
     check_result_finite(H, "X or sample_weight", "the Hessian X^T diag(w) X")
+    check_result_finite(g, "X or sample_weight", "the gradient")
     # Cholesky solve; if the Hessian is (numerically) singular, the
     # minimum-norm least-squares step, which never moves along flat directions.
     with warnings.catch_warnings():
@@ -507,7 +524,7 @@ def fit_logistic_regression(
 
     step = learning_rate
     if step is None:
-        lipschitz = linalg.eigvalsh((Xt * sw[:, None]).T @ Xt, subset_by_index=[Xt.shape[1] - 1] * 2)[0]
+        lipschitz = linalg.eigvalsh(_gram(Xt, sw), subset_by_index=[Xt.shape[1] - 1] * 2)[0]
         step = 1.0 / (lipschitz / (4 * total) + l2)
     theta, n_iter, converged, history = _run(
         objective, hessian, np.zeros(Xt.shape[1]), method=method, step=step, max_iter=max_iter, tol=tol
@@ -628,7 +645,7 @@ def fit_softmax_regression(
 
     step = learning_rate
     if step is None:
-        lipschitz = linalg.eigvalsh((Xt * sw[:, None]).T @ Xt, subset_by_index=[m - 1] * 2)[0]
+        lipschitz = linalg.eigvalsh(_gram(Xt, sw), subset_by_index=[m - 1] * 2)[0]
         step = 1.0 / (lipschitz / (2 * total) + l2)
     theta, n_iter, converged, history = _run(
         objective, hessian, np.zeros(K * m), method=method, step=step, max_iter=max_iter, tol=tol

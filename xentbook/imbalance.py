@@ -462,12 +462,14 @@ def class_weights_balanced(y: Any, classes: Any = None) -> np.ndarray:
         raise ValueError("y is empty")
     if y.dtype.kind == "f" and np.isnan(y).any():
         raise ValueError("y contains NaN")
-    if y.dtype == object:
-        raise TypeError("y must be an array of numbers or strings, got an object array")
+    if y.dtype == object or y.dtype.kind == "c":
+        raise TypeError(f"y must be an array of real numbers or strings, got dtype {y.dtype}")
     if classes is None:
         cls = np.unique(y)
     else:
         cls = np.asarray(classes)
+        if cls.dtype.kind == "c":
+            raise TypeError("classes must hold real numbers or strings, got complex numbers")
         if cls.ndim != 1 or cls.size == 0:
             raise ValueError(f"classes must be a non-empty 1-D array, got shape {cls.shape}")
         if np.unique(cls).size != cls.size:
@@ -902,7 +904,10 @@ def long_tailed_indices(
         n_c = max(1, int(round(n_max * rho ** (-c / (big_c - 1)))))
         idx = np.flatnonzero(y == label)
         if idx.size < n_c:
-            raise ValueError(f"class {label} has {idx.size} samples, fewer than the {n_c} requested")
+            raise ValueError(
+                f"y has {idx.size} samples of class {label}, fewer than the {n_c} that n_max and "
+                "imbalance_ratio request"
+            )
         out.append(rng.choice(idx, size=n_c, replace=False))
     return np.sort(np.concatenate(out))
 

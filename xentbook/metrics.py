@@ -88,6 +88,10 @@ def _weights(sample_weight: Any, n: int) -> np.ndarray | None:
 def _label_array(y: Any, name: str) -> np.ndarray:
     """Labels of any sortable type; numeric labels must be real, finite and whole."""
     arr = as_array(y, name)
+    if arr.dtype == object:  # e.g. a list of Python ints and strs: one type is required
+        arr = as_array(arr.tolist(), name)
+        if arr.dtype == object:
+            raise TypeError(f"{name} must hold labels of one type (numbers or strings)")
     if arr.dtype.kind == "c":
         raise TypeError(f"{name} must hold class labels, got complex numbers")
     if arr.dtype.kind == "f":
@@ -317,7 +321,7 @@ def brier_score(
     >>> brier_score([0, 1, 1], [[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]])
     0.27333
     """
-    binary_1d = np.ndim(y_proba) == 1
+    binary_1d = as_array(y_proba, "y_proba").ndim == 1
     Y, p, w = _prepare(y_true, y_proba, sample_weight, labels)
     p = p.astype(np.float64)
     if binary_1d:

@@ -38,6 +38,7 @@ from ._validation import (
     check_positive,
     check_reduction,
     stable_sum,
+    check_result_finite,
 )
 
 __all__ = ["gaussian_nll_loss", "poisson_nll_loss"]
@@ -46,6 +47,8 @@ _HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 
 
 def _reduce(loss: np.ndarray, reduction: str) -> Any:
+    # an element above max(float64) (input and target too far apart): no finite answer exists
+    check_result_finite(loss, "input or target", "the element-wise loss")
     if reduction == "none":
         return loss
     if reduction == "sum":
