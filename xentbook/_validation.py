@@ -96,7 +96,7 @@ def as_int_array(
     kind = arr.dtype.kind
     if kind == "b" and not allow_bool:
         raise TypeError(f"{name} must hold {what}, got booleans")
-    if kind == "f" and not allow_float:
+    if kind == "f" and not allow_float and not (allow_empty and arr.size == 0):  # [] is float64
         raise TypeError(f"{name} must hold {what}, got dtype {arr.dtype}")
     if kind not in "biuf":
         raise TypeError(f"{name} must hold {what}, got dtype {arr.dtype}")
