@@ -36,38 +36,34 @@ def _neg(d):
     return d.get("reduction") == "sum"
 
 
-def _huge(*names):
-    # documented: a loss whose exact value exceeds max(float64) is the correctly rounded inf
-    # (as in torch); only inputs of magnitude > 1e150 can get there
-    def pred(d):
-        for n in names:
-            try:
-                a = np.asarray(d.get(n), dtype=np.float64)
-            except Exception:
-                continue
-            if a.size and np.nanmax(np.abs(a)) > 1e150:
-                return True
-        return False
-
-    return pred
-
-
 def _always(d):
     return True
 
 
-def _any_nonfinite(*names):
+def _any_array(test, *names):
+    """``nonfinite_ok`` predicate: true when ``test`` holds for one of the named arrays."""
+
     def pred(d):
         for n in names:
             try:
                 a = np.asarray(d.get(n), dtype=np.float64)
             except Exception:
                 continue
-            if a.size and not np.all(np.isfinite(a)):
+            if a.size and test(a):
                 return True
         return False
 
     return pred
+
+
+def _any_nonfinite(*names):
+    return _any_array(lambda a: not np.all(np.isfinite(a)), *names)
+
+
+def _huge(*names):
+    # documented: a loss whose exact value exceeds max(float64) is the correctly rounded inf
+    # (as in torch); only inputs of magnitude > 1e150 can get there
+    return _any_array(lambda a: np.nanmax(np.abs(a)) > 1e150, *names)
 
 
 def _softmax_nonfinite(d):
