@@ -11,6 +11,12 @@ of those arguments replaced by a bad value must end in one of two ways:
 * a result whose every number is finite (unless the entry documents when a non-finite
   result is the correct one).
 
+A :class:`FileNotFoundError` raised by xentbook for a path argument is accepted on the same
+terms.  A call that *returns* although one of its arguments received a family that
+:data:`INVALID` lists as never valid for that kind of argument (rows not summing to one,
+probabilities outside [0, 1], NaN or fractional labels, booleans or complex numbers where
+real numbers are expected, ...) is a defect however finite its result.
+
 Anything else (another exception type, an exception raised by NumPy/torch/Python internals,
 a message that names no argument, a NaN or an infinity, a call slower than the time limit)
 is a *defect*.
@@ -88,6 +94,7 @@ class Arg:
     kind: str = "any"
     keyword: bool = False
     aliases: tuple[str, ...] = ()
+    accepts: tuple[str, ...] = ()  # families of INVALID[kind] that this argument documents as valid
 
 
 @dataclass
@@ -107,6 +114,9 @@ class Spec:
     check: Callable[[Any, dict], str | None] | None = None
     record: str | None = None
     cost: float = 1.0  # relative weight: expensive callables get fewer calls
+    documented: tuple[type, ...] = ()  # exception types the callable documents (raised inside xentbook)
+    post: Callable[[Any], Any] | None = None  # applied to the result (consume a generator, ...)
+    cleanup: Callable[[], None] | None = None  # run after every call (close figures, ...)
 
 
 # --------------------------------------------------------------------------- bad values
@@ -159,7 +169,7 @@ def _array_families(b: Any) -> list[tuple[str, Callable[[], Any]]]:
 
 def _proba_families(b: Any) -> list[tuple[str, Callable[[], Any]]]:
     return [
-        ("above-1", lambda: np.asarray(b, dtype=float) * 2.0),
+        ("above-1", lambda: np.asarray(b, dtype=float) + 1.0),
         ("negative", lambda: np.asarray(b, dtype=float) - 0.6),
         ("not-normalised", lambda: np.asarray(b, dtype=float) * 0.9),
         ("huge", lambda: np.asarray(b, dtype=float) * 1e308),
@@ -244,9 +254,9 @@ def families(arg: Arg) -> list[tuple[str, Callable[[], Any]]]:
     b = arg.value()
     k = arg.kind
     fam: list[tuple[str, Callable[[], Any]]] = []
-    if k in ("array", "logits", "proba", "weight", "X"):
+    if k in ("array", "logits", "proba", "prob01", "weight", "X"):
         fam += _array_families(b)
-    if k == "proba":
+    if k in ("proba", "prob01"):
         fam += _proba_families(b)
     if k == "labels":
         fam += _label_families(b)
@@ -440,6 +450,40 @@ RELATIONAL = {"drop-row", "drop-col", "3-d", "0-d", "transpose", "empty-rows", "
               "out-of-range", "sp-huge"}
 
 
+_NUMERIC_INVALID = {"complex", "bool"}
+_VALUE_INVALID = {"nan", "+inf", "-inf", "1e308", "-1e308", "max", "scaled", "negated", "above-1", "negative", "huge"}
+
+#: Families that are never valid input for an argument of this kind: a call that returns a
+#: result instead of raising is a defect ("invalid input accepted"), however finite the result.
+#: ``proba`` is a probability vector along the last axis (rows sum to one); ``prob01`` holds
+#: element-wise probabilities in [0, 1] (binary targets, multi-label scores).  Booleans are
+#: refused where numbers are expected (logits, features, weights, probabilities); they are
+#: accepted as 0/1 only by observed binary targets (``prob01``, ``labels`` of binary tasks).
+INVALID: dict[str, set[str]] = {
+    "proba": _NUMERIC_INVALID | _VALUE_INVALID | {"denormal", "not-normalised", "zeros"},
+    "prob01": {"complex"} | _VALUE_INVALID,
+    "labels": {"nan-label", "inf-label", "fractional", "complex-labels"},
+    "array": set(_NUMERIC_INVALID),
+    "logits": set(_NUMERIC_INVALID),
+    "weight": set(_NUMERIC_INVALID),
+    "X": set(_NUMERIC_INVALID),
+    "float": {"float=nan", "float=True", "float=(1+1j)", "float='0.5'"},
+    "prob": {"float=nan", "float=True", "float=(1+1j)", "float='0.5'", "float=-1.0", "float=2.0", "float=inf", "float=-inf"},
+    "int": {"int=1.5", "int=nan", "int=True", "int='3'", "int=(3+0j)", "int=np.float64(2.0)"},
+    "size": {"int=1.5", "int=nan", "int=True", "int='3'", "int=(3+0j)", "int=np.float64(2.0)", "int=-1", "int=-100000000000000000000"},
+    "seed": {"int=1.5", "int=nan", "int=True", "int='3'", "int=(3+0j)", "int=np.float64(2.0)", "int=-1", "seed=-5", "seed=2**64"},
+    "bool": {"bool='yes'", "bool=2", "bool=0.5", "bool='True'", "bool=[True]"},
+    "choice": {"str=''", "str='bogus'", "str='MEAN\\x00'", "str=1", "str=b'mean'", "str=['mean']", "str=1.5"},
+    "tensor": {"t-complex"},
+    "tlabels": {"tl-nan", "tl-complex"},
+}
+
+
+def invalid_families(arg: Arg, family: str) -> bool:
+    """True when ``family`` is never a valid value of ``arg`` (see :data:`INVALID`)."""
+    return family in INVALID.get(arg.kind, ()) and family not in arg.accepts
+
+
 def judge_call(fn: Callable[[], Any], spec: Spec, kwargs: dict, mutated: list[Arg], *, timeout: float = 20.0,
                families: list[str] | None = None) -> Outcome:
     """Run one call and classify it (see the module docstring)."""
@@ -456,6 +500,8 @@ def judge_call(fn: Callable[[], Any], spec: Spec, kwargs: dict, mutated: list[Ar
         last = tb[-1] if tb else None
         msg = str(exc)
         inside = last is not None and os.path.abspath(last.filename).startswith(PACKAGE_DIR + os.sep)
+        if inside and isinstance(exc, spec.documented):
+            return Outcome(True, "error", f"documented {type(exc).__name__}")
         if not inside:
             if isinstance(exc, TypeError) and _CALL_BINDING.search(msg) and len(tb) <= 2:
                 return Outcome(True, "error", "python call binding")
@@ -469,16 +515,30 @@ def judge_call(fn: Callable[[], Any], spec: Spec, kwargs: dict, mutated: list[Ar
         return Outcome(True, "error")
     except CallTimeout:  # pragma: no cover
         return Outcome(False, "timeout")
+    except FileNotFoundError as exc:
+        # a path argument naming no existing file: the standard exception, accepted when
+        # xentbook raises it with a message that names the argument
+        tb = traceback.extract_tb(exc.__traceback__)
+        inside = bool(tb) and os.path.abspath(tb[-1].filename).startswith(PACKAGE_DIR + os.sep)
+        names = [n for a in mutated for n in (a.name, *a.aliases)]
+        if inside and names_argument(str(exc), names):
+            return Outcome(True, "error", "missing file")
+        return Outcome(False, "wrong type FileNotFoundError", str(exc)[:200])
     except BaseException as exc:  # noqa: BLE001 - everything else is a defect
         if isinstance(exc, KeyboardInterrupt):
             raise
         tb = traceback.extract_tb(exc.__traceback__)
         last = tb[-1] if tb else None
+        if isinstance(exc, spec.documented) and last is not None and os.path.abspath(last.filename).startswith(PACKAGE_DIR + os.sep):
+            return Outcome(True, "error", f"documented {type(exc).__name__}")
         where = f"{os.path.basename(last.filename)}:{last.lineno}" if last else "?"
         return Outcome(False, f"wrong type {type(exc).__name__}", f"raised in {where}: {str(exc)[:160]}")
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+    bad = [f"{a.name}: {f}" for a, f in zip(mutated, families or []) if invalid_families(a, f)]
+    if bad:
+        return Outcome(False, "invalid input accepted", f"{', '.join(bad)} -> {_short(result)}")
     if spec.check is not None:
         problem = spec.check(result, kwargs)
         if problem:
@@ -509,7 +569,20 @@ def make_call(spec: Spec, obj: Any, values: dict[str, Any]) -> Callable[[], Any]
     kw = {a.name: values[a.name] for a in spec.args if a.keyword and a.name in values}
     kw.update({k: v for k, v in values.items() if k.startswith("bogus_")})
     target = spec.call if spec.call is not None else obj
-    return lambda: target(*pos, **kw)
+    if spec.post is None and spec.cleanup is None:
+        return lambda: target(*pos, **kw)
+
+    def run() -> Any:
+        # the public object is called from this frame, so a bad keyword is judged as a
+        # Python call-binding error, exactly as for a direct call
+        try:
+            result = target(*pos, **kw)
+            return spec.post(result) if spec.post is not None else result
+        finally:
+            if spec.cleanup is not None:
+                spec.cleanup()
+
+    return run
 
 
 def run_fuzz(specs: dict[str, Spec], objects: dict[str, Any], n_calls: int, seed: int, *, timeout: float = 20.0) -> list[Call]:

@@ -40,18 +40,30 @@ def _always(d):
     return True
 
 
-def _any_nonfinite(*names):
+def _any_array(test, *names):
+    """``nonfinite_ok`` predicate: true when ``test`` holds for one of the named arrays."""
+
     def pred(d):
         for n in names:
             try:
                 a = np.asarray(d.get(n), dtype=np.float64)
             except Exception:
                 continue
-            if a.size and not np.all(np.isfinite(a)):
+            if a.size and test(a):
                 return True
         return False
 
     return pred
+
+
+def _any_nonfinite(*names):
+    return _any_array(lambda a: not np.all(np.isfinite(a)), *names)
+
+
+def _huge(*names):
+    # documented: a loss whose exact value exceeds max(float64) is the correctly rounded inf
+    # (as in torch); only inputs of magnitude > 1e150 can get there
+    return _any_array(lambda a: np.nanmax(np.abs(a)) > 1e150, *names)
 
 
 def _softmax_nonfinite(d):
@@ -62,6 +74,15 @@ def _softmax_nonfinite(d):
     except Exception:
         return False
     return bool(a.size and (np.isinf(a).any() or np.abs(a).max() > 1e307))
+
+
+def _softmax_nonfinite_or_empty(d):
+    # documented: logsumexp over an empty axis is log(0) = -inf, as scipy.special.logsumexp
+    try:
+        empty = np.asarray(d.get("x")).size == 0
+    except Exception:
+        empty = False
+    return empty or _softmax_nonfinite(d)
 
 
 # ----------------------------------------------------------------------------- lazily built objects
@@ -168,27 +189,17 @@ def _cli_check(result, d):
     return None
 
 
-def _close_figures(fn):
-    def call(*a, **k):
-        import matplotlib
+def _close_figures():
+    import matplotlib
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
 
-        try:
-            ax = fn(*a, **k)
-            return None if ax is None else "axes"
-        finally:
-            plt.close("all")
-
-    return call
+    plt.close("all")
 
 
-def _consume(fn):
-    def call(*a, **k):
-        return list(fn(*a, **k))
-
-    return call
+def _axes_or_none(ax):
+    return None if ax is None else "axes"
 
 
 def _sq(x):
@@ -219,17 +230,18 @@ def _specs() -> dict[str, Spec]:
     S[m + "gaussian_nll_loss"] = Spec(
         [Arg("input", lambda: np.array([0.0, 1.5, 3.5]), "array"), Arg("target", YREG, "array"),
          Arg("var", lambda: np.array([1.0, 0.5, 2.0]), "array"), Arg("full", lambda: False, "bool", keyword=True),
-         Arg("eps", lambda: 1e-6, "float", keyword=True), REDUCTION()])
+         Arg("eps", lambda: 1e-6, "float", keyword=True), REDUCTION()], nonfinite_ok=_huge("input", "target"))
     S[m + "poisson_nll_loss"] = Spec(
         [Arg("input", lambda: np.array([0.1, 0.7, 1.2]), "array"), Arg("target", YREG, "array"),
          Arg("log_input", lambda: True, "bool", keyword=True), Arg("full", lambda: False, "bool", keyword=True),
-         Arg("eps", lambda: 1e-8, "float", keyword=True), REDUCTION()])
+         Arg("eps", lambda: 1e-8, "float", keyword=True), REDUCTION()], nonfinite_ok=_huge("input"))
     S["xentbook.reporting.below"] = Spec(
         [Arg("value", lambda: np.array([1e-9, -2e-9]), "array"), Arg("bound", lambda: 1e-6, "float"),
-         Arg("name", lambda: "max |dW|", "text", keyword=True)])
+         Arg("name", lambda: "max |dW|", "text", keyword=True)],
+        documented=(AssertionError,))  # below() asserts: a value not below the bound (or NaN) fails the claim
     # ---------------------------------------------------------------- information
     m = "xentbook.information."
-    S[m + "self_information"] = Spec([Arg("p", P3, "proba"), BASE], nonfinite_ok=_always)  # p = 0 -> inf
+    S[m + "self_information"] = Spec([Arg("p", P3, "prob01"), BASE], nonfinite_ok=_always)  # p = 0 -> inf
     S[m + "entropy"] = Spec([Arg("p", P3, "proba"), BASE, AXIS])
     for f in ("cross_entropy", "kl_divergence"):
         S[m + f] = Spec([Arg("p", P3, "proba"), Arg("q", Q3, "proba"), BASE, AXIS], nonfinite_ok=_always)  # q = 0 < p -> inf
@@ -250,7 +262,7 @@ def _specs() -> dict[str, Spec]:
     # ---------------------------------------------------------------- numerics
     m = "xentbook.numerics."
     for f in ("logsumexp", "log_softmax", "softmax"):
-        S[m + f] = Spec([Arg("x", LOGITS, "logits"), Arg("axis", lambda: -1, "int")], nonfinite_ok=_softmax_nonfinite)
+        S[m + f] = Spec([Arg("x", LOGITS, "logits"), Arg("axis", lambda: -1, "int")], nonfinite_ok=_softmax_nonfinite_or_empty)
     for f in ("log_sigmoid", "softplus", "sigmoid"):
         S[m + f] = Spec([Arg("x", lambda: np.array([-3.0, 0.0, 2.0]), "logits")], nonfinite_ok=_any_nonfinite("x"))
     # ---------------------------------------------------------------- losses
@@ -268,7 +280,7 @@ def _specs() -> dict[str, Spec]:
     S[m + "softmax_cross_entropy.probability_target"] = None  # placeholder removed below
     bce_args = lambda: [  # noqa: E731
         Arg("logits", BLOGITS, "logits"),
-        Arg("target", BTARGET, "proba"),
+        Arg("target", BTARGET, "prob01"),
         Arg("weight", lambda: np.array([1.0, 2.0]), "weight", keyword=True),
         Arg("pos_weight", lambda: np.array([1.0, 3.0]), "weight", keyword=True),
         REDUCTION(),
@@ -310,9 +322,8 @@ def _specs() -> dict[str, Spec]:
     # documented: confidence and accuracy are NaN for an empty bin
     S[m + "calibration_bins"] = Spec(yp + [nb], nonfinite_ok=_always)
     S[m + "expected_calibration_error"] = Spec(yp + [nb])
-    from xentbook.metrics import reliability_diagram
-
-    S[m + "reliability_diagram"] = Spec(yp + [nb], call=_close_figures(reliability_diagram), cost=5)
+    _close_figures()  # selects the Agg backend before the first figure
+    S[m + "reliability_diagram"] = Spec(yp + [nb], post=_axes_or_none, cleanup=_close_figures, cost=5)
     S[m + "fit_temperature"] = Spec(
         [Arg("logits", lambda: LOGITS()[:, :3], "logits"), Arg("y", lambda: np.array([0, 1, 2]), "labels"),
          Arg("bounds", lambda: (0.05, 20.0), "bounds", keyword=True)], cost=2
@@ -320,11 +331,11 @@ def _specs() -> dict[str, Spec]:
     S[m + "apply_temperature"] = Spec([Arg("logits", LOGITS, "logits"), Arg("temperature", lambda: 1.5, "float")])
     ymat = lambda: np.array([[1, 0, 1], [0, 1, 0], [1, 1, 0], [0, 0, 1]])  # noqa: E731
     S[m + "tune_thresholds"] = Spec(
-        [Arg("y_true", ymat, "labels"), Arg("y_score", lambda: np.array([[0.9, 0.2, 0.6], [0.1, 0.7, 0.3], [0.8, 0.6, 0.4], [0.3, 0.2, 0.9]]), "proba"),
+        [Arg("y_true", ymat, "labels"), Arg("y_score", lambda: np.array([[0.9, 0.2, 0.6], [0.1, 0.7, 0.3], [0.8, 0.6, 0.4], [0.3, 0.2, 0.9]]), "array"),
          Arg("metric", lambda: "f1", "choice", keyword=True)]
     )
     S[m + "apply_thresholds"] = Spec(
-        [Arg("y_score", lambda: np.array([[0.9, 0.2, 0.6], [0.1, 0.7, 0.3]]), "proba"), Arg("thresholds", lambda: np.array([0.5, 0.5, 0.4]), "proba")]
+        [Arg("y_score", lambda: np.array([[0.9, 0.2, 0.6], [0.1, 0.7, 0.3]]), "array"), Arg("thresholds", lambda: np.array([0.5, 0.5, 0.4]), "array")]
     )
     # ---------------------------------------------------------------- data
     m = "xentbook.data."
@@ -371,11 +382,12 @@ def _specs() -> dict[str, Spec]:
     alpha = Arg("alpha", lambda: 0.25, "float", keyword=True)
     gamma = Arg("gamma", lambda: 2.0, "float", keyword=True)
     for f in ("sigmoid_focal_loss", "sigmoid_focal_loss_grad"):
-        S[m + f] = Spec([Arg("logits", BLOGITS, "logits"), Arg("target", BTARGET, "proba"), alpha, gamma, REDUCTION("none")], nonfinite_ok=_neg)
+        S[m + f] = Spec([Arg("logits", BLOGITS, "logits"), Arg("target", BTARGET, "prob01"), alpha, gamma, REDUCTION("none")], nonfinite_ok=_neg)
     for f in ("softmax_focal_loss", "softmax_focal_loss_grad"):
         S[m + f] = Spec([Arg("logits", LOGITS, "logits"), Arg("target", TARGET, "labels"), gamma, WEIGHT4, IGNORE, REDUCTION()], nonfinite_ok=_neg)
     S[m + "class_weights_balanced"] = Spec([Arg("y", YMULTI, "labels"), Arg("classes", lambda: np.array([0, 1, 2]), "labels")])
-    S[m + "class_balanced_weights"] = Spec([Arg("counts", lambda: np.array([100, 10, 1]), "labels"), Arg("beta", lambda: 0.99, "prob")])
+    # the effective number (1 - beta**n) / (1 - beta) is defined for real n >= 0
+    S[m + "class_balanced_weights"] = Spec([Arg("counts", lambda: np.array([100, 10, 1]), "labels", accepts=("fractional",)), Arg("beta", lambda: 0.99, "prob")])
     S[m + "logit_adjust"] = Spec([Arg("logits", LOGITS, "logits"), Arg("priors", PRIORS, "proba"), Arg("tau", lambda: 1.0, "float")])
     for f in ("logit_adjusted_cross_entropy", "logit_adjusted_cross_entropy_grad"):
         S[m + f] = Spec(
@@ -384,7 +396,7 @@ def _specs() -> dict[str, Spec]:
         )
     for f in ("generalized_cross_entropy", "generalized_cross_entropy_grad"):
         S[m + f] = Spec([Arg("logits", LOGITS, "logits"), Arg("target", TARGET, "labels"), Arg("q", lambda: 0.7, "prob", keyword=True), WEIGHT4, IGNORE, REDUCTION()])
-    S[m + "tune_threshold"] = Spec([Arg("y_true", YBIN, "labels"), Arg("scores", lambda: np.linspace(0.1, 0.9, 8), "proba"), Arg("metric", lambda: "f1", "choice", keyword=True)])
+    S[m + "tune_threshold"] = Spec([Arg("y_true", YBIN, "labels"), Arg("scores", lambda: np.linspace(0.1, 0.9, 8), "array"), Arg("metric", lambda: "f1", "choice", keyword=True)])
     S[m + "long_tailed_indices"] = Spec(
         [Arg("y", lambda: np.repeat([0, 1, 2], 10), "labels"), Arg("imbalance_ratio", lambda: 5.0, "float", keyword=True),
          Arg("n_max", lambda: 8, "size", keyword=True), SEED]
@@ -473,7 +485,12 @@ def _specs() -> dict[str, Spec]:
     S[m + "conlleval_counts"] = Spec(yt + [raw, otag])
     S[m + "conlleval_report"] = Spec(yt + [raw, otag, Arg("latex", lambda: False, "bool", keyword=True)])
     conll = "John B-PER B-PER\nlives O O\n\nParis B-LOC B-ORG\n"
-    S[m + "read_conll"] = Spec([Arg("text", lambda: conll, "text"), Arg("delimiter", lambda: " ", "text", keyword=True), raw, otag])
+    from xentbook.ner.conlleval import ConllevalInputError
+
+    # malformed input text is reported as conlleval reports it ("conlleval: unexpected number of
+    # features in line ..."): the documented error, a ValueError subclass
+    S[m + "read_conll"] = Spec([Arg("text", lambda: conll, "text"), Arg("delimiter", lambda: " ", "text", keyword=True), raw, otag],
+                               documented=(ConllevalInputError,))
     S[m + "main"] = Spec(
         [Arg("argv", lambda: [], "argv"), Arg("stdin", lambda: io.BytesIO(conll.encode()), "stream", keyword=True),
          Arg("stdout", lambda: io.BytesIO(), "stream", keyword=True), Arg("stderr", lambda: io.StringIO(), "stream", keyword=True)],
@@ -533,7 +550,7 @@ def _specs() -> dict[str, Spec]:
     S[m + "csr_to_bag"] = Spec([Arg("X", _csr, "sparse")])
     S[m + "iter_bag_batches"] = Spec(
         [Arg("X", _csr, "sparse"), Arg("y", _text_labels, "labels"), Arg("batch_size", lambda: 4, "size", keyword=True),
-         Arg("shuffle", lambda: True, "bool", keyword=True), SEED], call=_consume(xt.iter_bag_batches)
+         Arg("shuffle", lambda: True, "bool", keyword=True), SEED], post=list
     )
     S[m + "train_fasttext"] = Spec(
         [Arg("model", _ftmodel, "model"), Arg("X_train", _csr, "sparse"), Arg("y_train", _text_labels, "labels"),

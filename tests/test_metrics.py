@@ -93,12 +93,21 @@ def test_log_loss_known_values():
     assert log_loss([0, 1], p[:, [0, 2, 1]], labels=[0, 1, 2]) == pytest.approx(skm.log_loss([0, 1], p[:, [0, 2, 1]], labels=[0, 1, 2]))
 
 
-def test_log_loss_warnings_like_sklearn():
-    with pytest.warns(UserWarning, match="do not sum to one"):
-        ours = log_loss([0, 1], [[0.2, 0.3], [0.1, 0.1]])
+def test_rows_not_summing_to_one_raise_where_sklearn_warns():
     with pytest.warns(UserWarning):
-        ref = skm.log_loss([0, 1], [[0.2, 0.3], [0.1, 0.1]])
-    assert ours == pytest.approx(ref)  # not renormalised
+        skm.log_loss([0, 1], [[0.2, 0.3], [0.1, 0.1]])
+    for f in (log_loss, brier_score):
+        with pytest.raises(ValueError, match="y_proba must sum to 1"):
+            f([0, 1], [[0.2, 0.3], [0.1, 0.1]])
+    # issue 12: rows of 0.9 gave a Brier score of 2.44, outside the documented [0, 2]
+    with pytest.raises(ValueError, match="y_proba must sum to 1"):
+        brier_score([0, 1, 2, 3], np.full((4, 4), 0.9))
+    # within the one tolerance of check_distribution: accepted
+    p = np.array([[0.2, 0.8 + 1e-9], [0.5, 0.5]])
+    assert np.isfinite(log_loss([0, 1], p)) and np.isfinite(brier_score([0, 1], p))
+
+
+def test_log_loss_warnings_like_sklearn():
     with pytest.warns(UserWarning, match="not sorted"):
         ours = log_loss([0, 1], [0.2, 0.8], labels=[1, 0])
     with pytest.warns(UserWarning):

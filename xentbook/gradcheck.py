@@ -27,7 +27,8 @@ def _check_callable(f: Any, name: str) -> None:
 
 
 def _steps(x: np.ndarray, eps: float | None, order: int) -> np.ndarray:
-    if isinstance(order, bool) or order not in (2, 4):
+    order = check_int(order, "order")
+    if order not in (2, 4):
         raise ValueError(f"order must be 2 or 4, got {order!r}")
     if eps is None:
         eps = float(np.finfo(np.float64).eps) ** (1.0 / (order + 1))
@@ -270,7 +271,8 @@ def check_gradient(
     g_a = as_float_array(g_a, "grad").astype(np.float64)
     if g_a.shape != x0.shape:
         raise ValueError(f"grad must have the shape of x {x0.shape}, got {g_a.shape}")
-    check_finite(g_a, "grad")
+    check_finite(g_a, "grad(x)")
+    raise_on_failure = check_bool(raise_on_failure, "raise_on_failure")
     g_n = numerical_gradient(f, x0, eps=eps, order=order)
     diff = np.abs(g_a - g_n)
     scale = np.maximum(np.abs(g_a), np.abs(g_n))

@@ -155,15 +155,17 @@ def _softmax_family(
         denom = _check_mean_denominator(t, w, ignore_index)
     else:
         denom = 1.0
+    # divide the weights by the denominator *before* multiplying: a representable mean
+    # never overflows in a product w * loss near max(float64)
+    sw = sw / denom
     if not grad:
         per = np.where(valid, sw * value, 0)
         if reduction == "none":
             return per
-        return per.dtype.type(stable_sum(per, denom))
+        return per.dtype.type(stable_sum(per))
     onehot = np.zeros_like(z)
     onehot[np.arange(z.shape[0]), safe_t] = 1
-    g = (sw * dvalue)[:, None] * (onehot - np.exp(logp))
-    return g / denom
+    return (sw * dvalue)[:, None] * (onehot - np.exp(logp))
 
 
 def _check_mean_denominator(t: np.ndarray, w: np.ndarray | None, ignore_index: int) -> float:
@@ -206,7 +208,7 @@ def _gce_phi(q: float) -> _Phi:
 def _check_binary(logits: Any, target: Any, alpha: Any, gamma: Any) -> tuple:
     x = as_float_array(logits, "logits")
     check_finite(x, "logits")
-    t = as_float_array(target, "target")
+    t = as_float_array(target, "target", allow_bool=True)  # bool: observed 0/1 outcomes
     check_same_shape(x, t, "logits", "target")
     check_finite(t, "target")
     if ((t < 0) | (t > 1)).any():
@@ -519,12 +521,14 @@ def class_weights_balanced(y: Any, classes: Any = None) -> np.ndarray:
         raise ValueError("y is empty")
     if y.dtype.kind == "f" and np.isnan(y).any():
         raise ValueError("y contains NaN")
-    if y.dtype == object:
-        raise TypeError("y must be an array of numbers or strings, got an object array")
+    if y.dtype == object or y.dtype.kind == "c":
+        raise TypeError(f"y must be an array of real numbers or strings, got dtype {y.dtype}")
     if classes is None:
         cls = np.unique(y)
     else:
         cls = np.asarray(classes)
+        if cls.dtype.kind == "c":
+            raise TypeError("classes must hold real numbers or strings, got complex numbers")
         if cls.ndim != 1 or cls.size == 0:
             raise ValueError(f"classes must be a non-empty 1-D array, got shape {cls.shape}")
         if np.unique(cls).size != cls.size:
@@ -630,7 +634,15 @@ def logit_adjust(logits: Any, priors: Any, tau: float = 1.0) -> np.ndarray:
     tau = _check_number(tau, "tau")
     if tau < 0:
         raise ValueError(f"tau must be >= 0, got {tau}")
-    return z - tau * np.log(pi).astype(z.dtype)
+    return _adjusted(z, -tau * np.log(pi).astype(z.dtype))
+
+
+def _adjusted(z: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    """``z + shift``, refusing an overflow (logits or tau too large) instead of returning inf."""
+    with np.errstate(over="ignore"):
+        out = z + shift
+    check_result_finite(out, "logits or tau", "the adjusted logits logits + tau * log(priors)")
+    return out
 
 
 def _la_args(logits, target, priors, tau, weight, ignore_index):
@@ -639,7 +651,7 @@ def _la_args(logits, target, priors, tau, weight, ignore_index):
     tau = _check_number(tau, "tau")
     if tau < 0:
         raise ValueError(f"tau must be >= 0, got {tau}")
-    return z + tau * np.log(pi).astype(z.dtype), t, w, ignore_index
+    return _adjusted(z, tau * np.log(pi).astype(z.dtype)), t, w, ignore_index
 
 
 def logit_adjusted_cross_entropy(
@@ -1019,7 +1031,10 @@ def long_tailed_indices(
         n_c = max(1, int(round(n_max * rho ** (-c / (big_c - 1)))))
         idx = np.flatnonzero(y == label)
         if idx.size < n_c:
-            raise ValueError(f"class {label} has {idx.size} samples, fewer than the {n_c} requested")
+            raise ValueError(
+                f"y has {idx.size} samples of class {label}, fewer than the {n_c} that n_max and "
+                "imbalance_ratio request"
+            )
         out.append(rng.choice(idx, size=n_c, replace=False))
     return np.sort(np.concatenate(out))
 

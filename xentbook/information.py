@@ -371,7 +371,11 @@ def perplexity(
 def _convert(x: ArrayLike, factor: float, name: str) -> np.ndarray | np.float64:
     arr = as_float_array(x, name)
     check_no_nan(arr, name)
-    return _out(arr.astype(np.float64, copy=False) * factor)
+    with np.errstate(over="ignore"):
+        out = arr.astype(np.float64, copy=False) * factor
+    if np.any(np.isinf(out) & np.isfinite(arr)):
+        raise ValueError(f"{name} is too large: the converted value overflows float64")
+    return _out(out)
 
 
 def nats_to_bits(x: ArrayLike) -> np.ndarray | np.float64:

@@ -174,25 +174,28 @@ def _ce_compute_inner(pb: _CEProblem, want_loss: bool, want_grad: bool) -> tuple
 
     if pb.t is None:  # class indices
         wy = w[y] if w is not None else None
+        # the denominator of the weighted mean: the sum of the target weights
+        if pb.reduction == "mean":
+            n_valid = int(np.count_nonzero(valid))
+            denom = float(np.sum(wy[valid])) if wy is not None else float(n_valid)
+        # a weighted mean divides the weights by their sum *before* multiplying, so that a
+        # representable mean never overflows in a product w * (-log p) near max(float64)
+        pre = denom if pb.reduction == "mean" and wy is not None and denom > 0 else 1.0
         if want_loss:
             if need_d:
                 nll = nlp[rows, y]
             else:
                 nll = L - (z[rows, y] - m)  # both terms >= 0
             # a zero weight times an infinite -log p counts as 0, not NaN
-            per = np.where(wy > 0, nll * wy, 0.0) if wy is not None else nll
+            per = np.where(wy > 0, nll * (wy / pre), 0.0) if wy is not None else nll
             if eps > 0:
                 # scale the weights before summing: (eps/C) * sum_c w_c nlp_c stays finite
                 # whenever the loss is representable, even with -log p near max(float64)
-                wv = w if w is not None else np.ones(C)
+                wv = w / pre if w is not None else np.ones(C)
                 pos = wv > 0
                 smooth = (nlp[:, pos] * ((eps / C) * wv[pos])).sum(axis=1)
                 per = (1.0 - eps) * per + smooth
             per = np.where(valid, per, 0.0)
-        # the denominator of the weighted mean: the sum of the target weights
-        if pb.reduction == "mean":
-            n_valid = int(np.count_nonzero(valid))
-            denom = float(np.sum(wy[valid])) if wy is not None else float(n_valid)
         grad = None
         if want_grad:
             ey = e[rows, y]
@@ -229,7 +232,7 @@ def _ce_compute_inner(pb: _CEProblem, want_loss: bool, want_grad: bool) -> tuple
             elif pb.reduction == "sum":
                 loss = pb.dtype.type(stable_sum(per))
             else:
-                loss = pb.dtype.type(np.nan) if denom == 0.0 else pb.dtype.type(stable_sum(per, denom))
+                loss = pb.dtype.type(np.nan) if denom == 0.0 else pb.dtype.type(stable_sum(per, denom / pre))
     else:  # class probabilities
         t = pb.t
         if eps > 0:
@@ -508,7 +511,7 @@ def _prepare_bce(logits: Any, target: Any, weight: Any, pos_weight: Any, reducti
     x = as_float_array(logits, "logits")
     check_finite(x, "logits")
     reduction = check_reduction(reduction)
-    t = as_float_array(target, "target")
+    t = as_float_array(target, "target", allow_bool=True)  # bool: observed 0/1 outcomes
     if t.shape != x.shape:
         raise ValueError(f"target must have the logits' shape {x.shape}, got {t.shape}")
     check_finite(t, "target")
@@ -539,17 +542,18 @@ def _bce_compute(x, t, w, pw, reduction, want_loss, want_grad):
         l1p = np.log1p(e)
         sp_pos = np.maximum(z, 0.0) + l1p  # softplus(z)  = -log(1 - sigmoid(z))
         sp_neg = np.maximum(-z, 0.0) + l1p  # softplus(-z) = -log sigmoid(z)
-        tp = t * pw if pw is not None else t
+        # a mean divides by the element count *before* the weights multiply, so that a
+        # representable mean never overflows in an intermediate product
+        n = float(z.size) if reduction == "mean" else 1.0
+        tp = t / n * pw if pw is not None else t / n
         # both terms are >= 0: no cancellation (torch's (1-t)z + ... form has one)
-        per = tp * sp_neg + (1.0 - t) * sp_pos
+        per = tp * sp_neg + (1.0 - t) / n * sp_pos
         if w is not None:
             per = per * w
         if reduction == "none":
             loss = np.asarray(per, dtype=dtype)
-        elif reduction == "sum":
-            loss = dtype.type(stable_sum(per))
         else:
-            loss = dtype.type(stable_sum(per, per.size))
+            loss = dtype.type(stable_sum(per))
     if want_grad:
         with np.errstate(under="ignore"):
             inv = 1.0 / (1.0 + e)
@@ -557,12 +561,11 @@ def _bce_compute(x, t, w, pw, reduction, want_loss, want_grad):
             sig_neg = np.where(z >= 0, e * inv, inv)  # sigmoid(-z) = 1 - sigmoid(z)
         # (1-t) sigmoid(z) - t sigmoid(-z), not sigmoid(z) - t: for t = 1 and a
         # large z the latter rounds -sigmoid(-z) ~ -e^{-z} to 0
-        tp = t * pw if pw is not None else t
-        g = (1.0 - t) * sig - tp * sig_neg
+        n = float(z.size) if reduction == "mean" else 1.0
+        tp = t / n * pw if pw is not None else t / n
+        g = (1.0 - t) / n * sig - tp * sig_neg
         if w is not None:
             g = g * w
-        if reduction == "mean":
-            g = g / z.size
         grad = np.asarray(g, dtype=dtype)
     return loss, grad
 

@@ -28,7 +28,7 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 
 from ._validation import check_size, check_bool, check_number, as_array, check_result_finite, check_positive, stable_sum  # noqa: F401
-from ._validation import as_float_array, check_finite
+from ._validation import as_float_array, check_distribution, check_finite
 from .numerics import log_softmax, sigmoid, softmax
 
 __all__ = [
@@ -53,10 +53,7 @@ __all__ = [
 def _proba_array(y_proba: Any) -> np.ndarray:
     if y_proba is None or np.isscalar(y_proba):
         raise TypeError(f"y_proba must be an array of probabilities, got {type(y_proba).__name__}")
-    arr = np.asarray(y_proba)
-    if arr.dtype == bool:
-        arr = arr.astype(np.float64)
-    arr = as_float_array(arr, "y_proba", allow_empty=True)  # ints -> float64; f16/f32/f64 kept
+    arr = as_float_array(y_proba, "y_proba", allow_empty=True)  # ints -> float64; f16/f32/f64 kept
     if arr.ndim not in (1, 2):
         raise ValueError(f"y_proba must be 1-D (binary) or 2-D (n_samples, n_classes), got {arr.ndim}-D")
     if arr.shape[0] == 0:
@@ -76,11 +73,7 @@ def _weights(sample_weight: Any, n: int) -> np.ndarray | None:
         return None
     if np.isscalar(sample_weight):
         raise TypeError("sample_weight must be an array with one weight per sample or None, got a scalar")
-    w = np.asarray(sample_weight)
-    if w.dtype == bool:
-        w = w.astype(np.float64)
-    if w.dtype == object or w.dtype.kind not in "iuf":
-        raise TypeError(f"sample_weight must contain real numbers, got dtype {w.dtype}")
+    w = as_float_array(sample_weight, "sample_weight", allow_empty=True)
     if w.ndim != 1:
         raise ValueError(f"sample_weight must be 1-D, got {w.ndim}-D")
     if w.shape[0] != n:
@@ -91,19 +84,33 @@ def _weights(sample_weight: Any, n: int) -> np.ndarray | None:
     return w
 
 
+def _label_array(y: Any, name: str) -> np.ndarray:
+    """Labels of any sortable type; numeric labels must be real, finite and whole."""
+    arr = as_array(y, name)
+    if arr.dtype == object:  # e.g. a list of Python ints and strs: one type is required
+        arr = as_array(arr.tolist(), name)
+        if arr.dtype == object:
+            raise TypeError(f"{name} must hold labels of one type (numbers or strings)")
+    if arr.dtype.kind == "c":
+        raise TypeError(f"{name} must hold class labels, got complex numbers")
+    if arr.dtype.kind == "f":
+        check_finite(arr, name)
+        if np.any(arr != np.round(arr)):
+            raise ValueError(f"{name} must hold class labels, got fractional numbers such as {arr[arr != np.round(arr)][0]}")
+    return arr
+
+
 def _one_hot(y_true: Any, n: int, labels: Any) -> tuple[np.ndarray, np.ndarray]:
     """(indicator matrix (n, K), classes) following scikit-learn's LabelBinarizer rules."""
     if y_true is None or np.isscalar(y_true):
         raise TypeError(f"y_true must be an array of labels, got {type(y_true).__name__}")
-    y = np.asarray(y_true)
+    y = _label_array(y_true, "y_true")
     if y.ndim == 0 or y.ndim > 2:
         raise ValueError(f"y_true must be 1-D labels or a 2-D indicator matrix, got {y.ndim}-D")
     if y.shape[0] != n:
         raise ValueError(f"y_true has {y.shape[0]} samples but y_proba has {n}")
     if y.ndim == 2 and y.shape[1] == 1:
         y = y.ravel()
-    if y.dtype.kind == "f" and np.isnan(y).any():
-        raise ValueError("y_true contains NaN")
     # imported here, not at the top: scikit-learn takes ~0.6 s to import and most of the
     # package never needs it
     from sklearn.utils.multiclass import type_of_target, unique_labels
@@ -125,7 +132,7 @@ def _one_hot(y_true: Any, n: int, labels: Any) -> tuple[np.ndarray, np.ndarray]:
                 "through the labels argument"
             )
     else:
-        lab = np.asarray(labels)
+        lab = _label_array(labels, "labels")
         if lab.ndim != 1:
             raise ValueError(f"labels must be 1-D, got {lab.ndim}-D")
         if np.unique(lab).shape[0] != lab.shape[0]:
@@ -161,6 +168,7 @@ def _prepare(y_true: Any, y_proba: Any, sample_weight: Any, labels: Any):
     w = _weights(sample_weight, p.shape[0])
     Y, classes = _one_hot(y_true, p.shape[0], labels)
     p = _as_columns(p)
+    check_distribution(p, "y_proba", axis=1)
     if Y.shape[1] != p.shape[1]:
         if labels is None:
             raise ValueError(
@@ -212,8 +220,10 @@ def log_loss(
     are in sorted class order; a 1-D ``y_proba`` (or one column) is the
     probability of the larger class; ``y_true`` may also be an indicator
     matrix (one column per class, rows may hold several 1s).  Rows of
-    ``y_proba`` that do not sum to one trigger a :class:`UserWarning` and are
-    used as given (not renormalised).  Negative sample weights are accepted,
+    ``y_proba`` that do not sum to one (within
+    :func:`~xentbook._validation.distribution_tolerance`) raise
+    :class:`ValueError`, where scikit-learn only warns: the log-loss of
+    non-probabilities is no log-loss.  Negative sample weights are accepted,
     as in scikit-learn.
 
     Parameters
@@ -236,6 +246,7 @@ def log_loss(
     ------
     ValueError
         Empty input, NaN or infinite values, probabilities outside [0, 1],
+        rows of ``y_proba`` that do not sum to one, NaN or fractional labels,
         inconsistent lengths, a single class, labels in ``y_true`` missing
         from ``labels``, a class count that differs from the columns of
         ``y_proba``, all-zero weights or weights summing to zero.
@@ -254,13 +265,6 @@ def log_loss(
     normalize = _check_bool(normalize, "normalize")
     Y, p, w = _prepare(y_true, y_proba, sample_weight, labels)
     eps = np.finfo(p.dtype).eps
-    rows = p.sum(axis=1)
-    if not np.all(np.isclose(rows, np.asarray(1, dtype=rows.dtype), rtol=np.sqrt(eps))):
-        warnings.warn(
-            "the rows of y_proba do not sum to one; they are used as given (not renormalised)",
-            UserWarning,
-            stacklevel=2,
-        )
     p = np.clip(p, eps, 1 - eps)
     Yf = Y.astype(p.dtype)
     terms = np.where(Yf == 0, np.zeros((), dtype=p.dtype), Yf * np.log(p))  # y log p with 0 log p = 0
@@ -299,8 +303,8 @@ def brier_score(
     where :math:`y_i = 1` for the larger class; this is *half* the 2-column
     value.  These equal :func:`sklearn.metrics.brier_score_loss` for a 1-D
     ``y_proba`` and for a 2-D one with ``scale_by_half=False`` (its default
-    ``"auto"`` halves the 2-column binary case).  Labels follow
-    :func:`log_loss`.
+    ``"auto"`` halves the 2-column binary case).  Labels, and the rule that
+    rows of ``y_proba`` sum to one, follow :func:`log_loss`.
 
     Parameters
     ----------
@@ -320,7 +324,7 @@ def brier_score(
     >>> brier_score([0, 1, 1], [[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]])
     0.27333
     """
-    binary_1d = np.ndim(y_proba) == 1
+    binary_1d = as_array(y_proba, "y_proba").ndim == 1
     Y, p, w = _prepare(y_true, y_proba, sample_weight, labels)
     p = p.astype(np.float64)
     if binary_1d:

@@ -182,7 +182,9 @@ class FocalLoss(nn.Module):
             raise TypeError("target must be a tensor")
         if target.shape != input.shape:
             raise ValueError(f"input and target must have the same shape, got {tuple(input.shape)} and {tuple(target.shape)}")
-        if target.is_complex() or not torch.isfinite(input).all():
+        if target.is_complex():
+            raise TypeError("target must be real probabilities in [0, 1], got a complex tensor")
+        if not torch.isfinite(input).all():
             raise ValueError("input must be finite (NaN or an infinity in the logits), as the NumPy twin requires")
         if target.is_complex() or (target.is_floating_point() and not torch.isfinite(target).all()):
             raise ValueError("target must be finite real probabilities in [0, 1]")
@@ -507,7 +509,10 @@ def fit_full_batch(
     check_callable(loss_fn, "loss_fn")
     steps = check_size(steps, "steps")
     lr = check_number(lr, "lr", low=0.0, low_open=True)
-    weight_decay = check_number(weight_decay, "weight_decay", low=0.0)
+    # torch's optimisers cast these to the parameters' dtype: they must be representable there
+    dtype_max = float(torch.finfo(torch.get_default_dtype()).max)
+    lr = check_number(lr, "lr", high=dtype_max)
+    weight_decay = check_number(weight_decay, "weight_decay", low=0.0, high=dtype_max)
     seed = check_seed(seed)
     Xa = as_float_array(X, "X", allow_bool=False)
     if Xa.ndim != 2:
@@ -554,6 +559,8 @@ def fit_full_batch(
             loss = loss_fn(out, yb)
         except (RuntimeError, IndexError) as exc:
             raise ValueError(f"loss_fn(model(X), y) failed; check y against the model's output: {exc}") from None
+        except TypeError as exc:  # not a loss function of (logits, targets)
+            raise TypeError(f"loss_fn must be a function loss_fn(logits, targets); calling it failed: {exc}") from None
         if not isinstance(loss, Tensor) or loss.numel() != 1 or not loss.is_floating_point():
             raise TypeError(f"loss_fn must return a scalar floating-point tensor, got {type(loss).__name__} "
                             f"{tuple(loss.shape) if isinstance(loss, Tensor) else ''}")

@@ -2,8 +2,12 @@
 
 Every function here is stable for *every* input the dtype can hold: entries
 up to the dtype's maximum, rows that mix huge and tiny entries, and entries
-equal to ``-inf`` (a class with probability zero).  No function overflows,
-emits a floating-point warning, or returns NaN for finite input.
+equal to ``-inf`` (a class with probability zero).  No function overflows in
+an intermediate step, emits a floating-point warning, or returns NaN for
+finite input.  A result is infinite only where its exact value lies beyond
+the dtype's maximum, and then it is the correctly rounded ``±inf``: e.g.
+``log_softmax([1e308, -1e308])`` is ``[0, -inf]``, because the exact
+``-2e308`` is below ``-max(float64)`` (and its ``exp`` is exactly 0).
 
 Beyond stability the functions aim at being *as accurate as the problem
 allows*: each result lies within a few units in the last place (ulp) of the

@@ -228,8 +228,11 @@ def poisson_nll_loss(
     if (t < 0).any():
         raise ValueError("target has negative entries; Poisson counts must be >= 0")
     if log_input:
-        with np.errstate(over="ignore"):
-            loss = np.exp(x) - t * x
+        with np.errstate(over="ignore", invalid="ignore"):
+            ex = np.exp(x)
+            # e^x dominates t x: where e^x overflows the exact loss is above max(float64) and
+            # its correct rounding is +inf (never inf - inf = NaN)
+            loss = np.where(np.isinf(ex), np.inf, ex - t * x)
     else:
         if (x < 0).any():
             raise ValueError("input has negative entries; with log_input=False it is a rate, which must be >= 0")

@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from ._validation import as_float_array, check_positive
+
 __all__ = ["below"]
 
 
@@ -71,18 +73,10 @@ def below(value: Any, bound: float, *, name: str = "value") -> str:
         ...
     AssertionError: max |dW| = 2.000e-05 is not below 1e-06
     """
-    if isinstance(bound, bool) or not isinstance(bound, (int, float, np.integer, np.floating)):
-        raise TypeError(f"bound must be a real number, got {type(bound).__name__}")
-    bound = float(bound)
-    if not (math.isfinite(bound) and bound > 0):
-        raise ValueError(f"bound must be positive and finite, got {bound!r}")
+    bound = check_positive(bound, "bound")
     if not isinstance(name, str):
         raise TypeError(f"name must be a str, got {type(name).__name__}")
-    arr = np.asarray(value)
-    if arr.dtype == bool or arr.dtype.kind not in "iuf":
-        raise TypeError(f"value must be real numbers, got dtype {arr.dtype}")
-    if arr.size == 0:
-        raise ValueError("value must not be empty")
+    arr = as_float_array(value, "value")
     worst = float(np.max(np.abs(arr)))
     if math.isnan(worst):
         raise AssertionError(f"{name} is NaN")

@@ -242,6 +242,7 @@ def iter_bag_batches(
     X = _check_sparse(X, "X")
     n = X.shape[0]
     batch_size = _check_int(batch_size, "batch_size", minimum=1)
+    shuffle = check_bool(shuffle, "shuffle")
     targets = None
     if y is not None:
         arr = np.asarray(y)
@@ -722,6 +723,18 @@ class FastTextClassifier:
                 f"vectorizer must be a fitted scikit-learn vectorizer with a transform method, "
                 f"got {type(vectorizer).__name__}"
             )
+        # the settings train_fasttext checks, checked here too: a bad one fails at construction
+        _check_int(embedding_dim, "embedding_dim", minimum=1)
+        _check_int(epochs, "epochs", minimum=1)
+        _check_int(batch_size, "batch_size", minimum=1)
+        _check_int(patience, "patience", minimum=1)
+        check_positive(lr, "lr")
+        check_probability(label_smoothing, "label_smoothing", closed_right=False)
+        check_probability(feature_dropout, "feature_dropout", closed_right=False)
+        check_positive(min_delta, "min_delta", allow_zero=True)
+        check_seed(seed)
+        check_bool(sparse, "sparse")
+        check_bool(progress, "progress")
         self.vectorizer = vectorizer
         self.embedding_dim = embedding_dim
         self.sparse = sparse
@@ -754,7 +767,14 @@ class FastTextClassifier:
     def _encode(self, labels: Any, name: str, n: int, texts_name: str) -> np.ndarray:
         if isinstance(labels, (str, bytes)):
             raise TypeError(f"{name} must be a sequence of labels, not a single {type(labels).__name__}")
-        arr = np.asarray(list(labels) if not isinstance(labels, np.ndarray) else labels)
+        try:
+            arr = np.asarray(list(labels) if not isinstance(labels, np.ndarray) else labels)
+        except TypeError:
+            raise TypeError(f"{name} must be a sequence of labels, got {type(labels).__name__}") from None
+        if arr.dtype.kind == "c":
+            raise TypeError(f"{name} must hold real numbers or strings, got complex numbers")
+        if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+            raise ValueError(f"{name} contains NaN or an infinity; every text needs a label")
         if arr.ndim != 1:
             raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
         if arr.shape[0] != n:

@@ -123,6 +123,8 @@ class ConllevalCounts:
 
     def report(self, *, latex: bool = False) -> str:
         """The script's report (``latex=True``: its ``-l`` table) as a string."""
+        if not isinstance(latex, bool):
+            raise TypeError(f"latex must be a bool, got {type(latex).__name__}")
         return _format_report(self, latex=latex)
 
 

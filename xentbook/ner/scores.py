@@ -142,8 +142,8 @@ class EntityScores:
 
     def report(self, digits: int = 3) -> str:
         """A plain-text table: one row per type, then the three averages."""
-        if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)) or digits < 0:
-            raise ValueError(f"digits must be an int >= 0, got {digits!r}")
+        if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)) or not 0 <= digits <= 100:
+            raise ValueError(f"digits must be an int in [0, 100], got {digits!r}")
         rows = self.to_dict()
         width = max([len(k) for k in rows] + [12])
         head = f"{'':>{width}}  {'precision':>9}  {'recall':>9}  {'f1-score':>9}  {'support':>7}\n\n"
