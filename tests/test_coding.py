@@ -321,3 +321,12 @@ def test_decode_errors():
     with pytest.raises(ValueError, match="code is not prefix-free"):
         decode("0", ["0", "01"])
     assert decode("", code).size == 0
+
+
+def test_a_code_without_codewords_is_rejected_by_name():
+    """decode('1', [None, None]) used to leak "max() arg is an empty sequence"."""
+    from xentbook.coding import decode, encode, kraft_sum
+
+    for call in (lambda: decode("1", [None, None]), lambda: encode([0], [None]), lambda: kraft_sum([None])):
+        with pytest.raises(ValueError, match="code has no codeword"):
+            call()

@@ -72,6 +72,8 @@ def _check_code(code: Any) -> Code:
             raise TypeError(f"code[{i}] must be a str of '0'/'1' or None, got {type(word).__name__}")
         if word == "" or set(word) - {"0", "1"}:
             raise ValueError(f"code[{i}] must be a non-empty string of '0' and '1', got {word!r}")
+    if all(word is None for word in code):
+        raise ValueError("code has no codeword: every entry is None")
     return tuple(code)
 
 
