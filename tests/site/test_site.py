@@ -293,11 +293,6 @@ window.addEventListener("load", () => setTimeout(() => {
 # checked cell by cell, and its exercises would repeat those of the chapters it points to.
 _NO_EXERCISES = {
     "notebooks/misconceptions",
-    "notebooks/multiclass_classification",
-    "notebooks/multilabel_classification",
-    "notebooks/imbalance",
-    "notebooks/text_classification",
-    "notebooks/ner_evaluation",
 }
 
 
