@@ -9,8 +9,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NB ?=
+# Parallel workers for the test runs (pytest-xdist); notebooks run one per worker.
+JOBS ?= auto
 
-.PHONY: book test venv unit notebooks notebook check-pairs nbval browser browser-deps clean
+# Other CPUs, emulated on this one: torch (ATen), MKL and OpenBLAS pick their kernels by
+# CPU, and these settings make them take the code paths of an AVX2-only machine and of a
+# baseline x86-64 machine with one thread. A chapter must print the same under all of them.
+CPU_AVX2 := ATEN_CPU_CAPABILITY=avx2 MKL_CBWR=AVX2 OPENBLAS_CORETYPE=Haswell
+CPU_BASELINE := ATEN_CPU_CAPABILITY=default MKL_CBWR=COMPATIBLE OPENBLAS_CORETYPE=Prescott OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+NBVAL := $(BIN)/python -m pytest -q --nbval --nbval-current-env -p no:cacheprovider -n $(JOBS) --dist loadfile notebooks
+
+.PHONY: book test test-portable venv unit fuzz notebooks notebook check-pairs nbval nbval-avx2 nbval-baseline site-test browser-deps clean
 
 venv: $(STAMP)
 
@@ -26,16 +35,42 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "Site built: open $(CURDIR)/_build/html/index.html in a browser."
 
-## make test: unit tests + doctests, pairing check, nbval (strict), site build, browser test
+## make test: unit tests + doctests (the pairing check among them), nbval (strict) natively
+## and on an emulated baseline CPU, site build, browser test
 test: $(STAMP) browser-deps
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory nbval
+	$(MAKE) --no-print-directory nbval-baseline
+	$(MAKE) --no-print-directory site-test
+
+## make test-portable: strict nbval natively and under both emulated CPUs
+test-portable: $(STAMP)
+	$(MAKE) --no-print-directory nbval
+	$(MAKE) --no-print-directory nbval-avx2
+	$(MAKE) --no-print-directory nbval-baseline
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q -n $(JOBS) tests xentbook
+
+check-pairs: $(STAMP)
 	$(BIN)/python scripts/nb.py check
-	$(BIN)/python -m pytest -q tests xentbook
-	$(BIN)/python -m pytest -q --nbval --nbval-current-env -p no:cacheprovider notebooks
+
+nbval: $(STAMP)
+	$(NBVAL)
+
+nbval-avx2: $(STAMP)
+	env $(CPU_AVX2) $(NBVAL)
+
+nbval-baseline: $(STAMP)
+	env $(CPU_BASELINE) $(NBVAL)
+
+site-test: $(STAMP) browser-deps
 	$(MAKE) --no-print-directory book
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/site/test_site.py --run-site
 
-unit: $(STAMP)
-	$(BIN)/python -m pytest -q tests xentbook
+## make fuzz: the large fuzz profile (>= 10,000 seeded bad-input calls over the public API)
+fuzz: $(STAMP)
+	XENTBOOK_FUZZ_CALLS=12000 $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py -k test_fuzz_public_api --runxfail
 
 ## make notebook NB=name: regenerate notebooks/NB.ipynb from book/NB.md and execute it
 notebook: $(STAMP)

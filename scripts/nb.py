@@ -3,8 +3,10 @@
 The MyST markdown file in ``book/`` is the source you edit; the notebook in
 ``notebooks/`` is generated from it and carries the executed outputs that the
 site shows and that nbval checks.  Execution is deterministic: no timing
-metadata, stable cell ids, and (the chapters' job) seeded randomness, so two
-runs write byte-identical notebooks.
+metadata, stable cell ids, stream outputs coalesced (how the kernel splits
+stdout into messages depends on timing), and (the chapters' job) seeded
+randomness, so re-executing an unchanged chapter leaves ``git status`` clean.
+``check`` also fails on a notebook that is not in this canonical form.
 
 Usage::
 
@@ -65,6 +67,8 @@ def pair_differences(md: Path) -> str | None:
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "code" and cell.source.strip() and cell.get("execution_count") is None:
             return f"{ipynb.name} cell {i} was never executed; run: python scripts/nb.py run {md.stem}"
+    if nbformat.writes(canonical(nb, md.stem)) + "\n" != ipynb.read_text(encoding="utf-8"):
+        return f"{ipynb.name} is not in canonical form (split streams, timing metadata or cell ids); run: python scripts/nb.py run {md.stem}"
     return None
 
 
@@ -85,15 +89,27 @@ def _merge_streams(outputs: list) -> list:
     return merged
 
 
-def execute(md: Path) -> Path:
-    """Regenerate notebooks/<md.stem>.ipynb from ``md`` and execute it in place."""
-    nb = jupytext.read(md)
+def canonical(nb, stem: str):
+    """Put ``nb`` in the one form the repository stores (in place; returns ``nb``).
+
+    Stable cell ids derived from the chapter name, position and source; no
+    execution-timing metadata; adjacent stream outputs of one name joined.
+    Everything here is incidental to what the notebook computes.
+    """
     nb.metadata.pop("jupytext", None)
     nb.metadata["jupytext"] = {"formats": "book///md:myst,notebooks///ipynb"}
     for i, cell in enumerate(nb.cells):
-        digest = hashlib.sha1(f"{md.stem}:{i}:{cell.source}".encode()).hexdigest()[:12]
+        digest = hashlib.sha1(f"{stem}:{i}:{cell.source}".encode()).hexdigest()[:12]
         cell["id"] = f"c{i:03d}-{digest}"
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = _merge_streams(cell.outputs)
+    return nb
+
+
+def execute(md: Path) -> Path:
+    """Regenerate notebooks/<md.stem>.ipynb from ``md`` and execute it in place."""
+    nb = canonical(jupytext.read(md), md.stem)
     NOTEBOOKS.mkdir(exist_ok=True)
     client = NotebookClient(
         nb,
@@ -103,12 +119,8 @@ def execute(md: Path) -> Path:
         resources={"metadata": {"path": str(NOTEBOOKS)}},
     )
     client.execute()
-    for cell in nb.cells:
-        cell.metadata.pop("execution", None)
-        if cell.cell_type == "code":
-            cell.outputs = _merge_streams(cell.outputs)
     out = notebook_for(md)
-    nbformat.write(nb, out)
+    nbformat.write(canonical(nb, md.stem), out)
     return out
 
 

@@ -321,3 +321,17 @@ def test_bce_errors(func):
     for exc, msg, args, kw in cases:
         with pytest.raises(exc, match=msg):
             func(*args, **kw)
+
+
+def test_docstrings_are_static_for_tools_that_read_the_source():
+    """The docstrings are plain literals (no import-time templating): what the source says is the doc."""
+    import ast
+    import inspect
+
+    import xentbook.losses as mod
+
+    tree = ast.parse(inspect.getsource(mod))
+    static = {n.name: ast.get_docstring(n, clean=False) for n in tree.body if isinstance(n, ast.FunctionDef)}
+    for name in mod.__all__:
+        assert static[name] == getattr(mod, name).__doc__, name
+        assert "Parameters\n" in static[name] and "Raises\n" in static[name], name

@@ -242,7 +242,8 @@ def test_inconsistent_number_of_fields():
 def test_too_few_fields():
     rc, out, err = run([], b"B-PER\nO\n")
     assert (rc, out) == (255, b"")
-    assert err.startswith("conlleval: unexpected number of features in line B-PER\n")
+    assert err.startswith("conlleval: unexpected number of features in line B-PER")
+    assert err.count("\n") == 1  # one line: the message and the usage hint
     # a lone -X- is a boundary, not an error
     assert run([], b"-X-\n")[1] == EMPTY_REPORT.encode()
 
@@ -254,8 +255,8 @@ def test_too_few_fields():
         (["--"], "conlleval: unknown argument --"),
         (["-d"], "conlleval: -d requires an argument"),
         (["-o"], "conlleval: -o requires an argument"),
-        (["file.txt"], "conlleval: unexpected command line argument"),
-        (["-r", "file.txt"], "conlleval: unexpected command line argument"),
+        (["a.txt", "b.txt"], "conlleval: expected at most one input file"),
+        (["-r", "a.txt", "b.txt"], "conlleval: expected at most one input file"),
         (["-d", ""], "conlleval: the delimiter must not be empty"),
         (["-d", "("], "conlleval: bad delimiter regular expression"),
     ],
@@ -264,6 +265,16 @@ def test_bad_arguments(args, message):
     rc, out, err = run(args, FILE_A.encode())
     assert (rc, out) == (255, b"")
     assert err.startswith(message)
+    assert err.count("\n") == 1  # one clear line, not the message and a usage block
+
+
+def test_file_argument(tmp_path):
+    path = tmp_path / "input.txt"
+    path.write_bytes(FILE_A.encode())
+    assert run([str(path)], b"") == run([], FILE_A.encode())
+    assert run(["-r", str(path)], b"") == run(["-r"], FILE_A.encode())
+    rc, out, err = run([str(tmp_path / "missing.txt")], b"")
+    assert (rc, out) == (2, b"") and err.startswith("conlleval: cannot read") and err.count("\n") == 1
 
 
 def test_api_errors():

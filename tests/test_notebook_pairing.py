@@ -73,3 +73,32 @@ def test_pairing_check_catches_an_edit(tmp_path, monkeypatch):
             cell.outputs = []
     nbformat.write(nb, notebooks / f"{md.stem}.ipynb")
     assert "never executed" in nbscript.pair_differences(book / md.name)
+
+
+def test_pairing_check_catches_a_non_canonical_notebook(tmp_path, monkeypatch):
+    """Re-executing must leave git clean: a notebook whose stdout is split in two chunks
+    (as the kernel does at random, by timing) or that carries timing metadata is rejected,
+    and canonical() restores the committed bytes exactly."""
+    md = CHAPTERS[0]
+    book, notebooks = tmp_path / "book", tmp_path / "notebooks"
+    book.mkdir()
+    notebooks.mkdir()
+    shutil.copy(md, book / md.name)
+    target = notebooks / f"{md.stem}.ipynb"
+    shutil.copy(nbscript.notebook_for(md), target)
+    monkeypatch.setattr(nbscript, "BOOK", book)
+    monkeypatch.setattr(nbscript, "NOTEBOOKS", notebooks)
+    monkeypatch.setattr(nbscript, "ROOT", tmp_path)
+    committed = target.read_text()
+    nb = nbformat.read(target, as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "code" and any(o.output_type == "stream" for o in c.outputs))
+    k = next(i for i, o in enumerate(cell.outputs) if o.output_type == "stream")
+    out = cell.outputs[k]
+    half = len(out.text) // 2
+    second = nbformat.v4.new_output("stream", name=out.name, text=out.text[half:])
+    out.text = out.text[:half]
+    cell.outputs.insert(k + 1, second)
+    cell.metadata["execution"] = {"iopub.status.busy": "2026-01-01T00:00:00Z"}
+    nbformat.write(nb, target)
+    assert "canonical" in nbscript.pair_differences(book / md.name)
+    assert nbformat.writes(nbscript.canonical(nb, md.stem)) + "\n" == committed

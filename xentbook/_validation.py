@@ -17,20 +17,43 @@ __all__: list[str] = []
 _REDUCTIONS = ("none", "mean", "sum")
 
 
-def as_float_array(x: Any, name: str, *, allow_empty: bool = False) -> np.ndarray:
-    """Convert ``x`` to a floating-point array, refusing what is not a real number.
+#: Largest size (a count of classes, bins, tokens, features, ...) accepted by any function:
+#: anything larger would allocate gigabytes, and no computation of the book needs it.
+MAX_SIZE = 2**28
 
-    float16, float32 and float64 inputs keep their dtype; booleans and integers
-    become float64.  Complex, string, object and datetime inputs raise
-    :class:`TypeError`; an empty array raises :class:`ValueError` unless
-    ``allow_empty``.
-    """
+#: Seeds are integers in ``[0, MAX_SEED]``: what both NumPy and torch accept.
+MAX_SEED = 2**63 - 1
+
+_REAL = (int, float, np.integer, np.floating)
+
+
+def _type_name(value: Any) -> str:
+    return type(value).__name__
+
+
+def as_array(x: Any, name: str) -> np.ndarray:
+    """``np.asarray(x)`` that names ``name`` when the conversion fails (ragged lists, None)."""
+    if x is None:
+        raise TypeError(f"{name} must be an array, got None")
     try:
-        arr = np.asarray(x)
+        return np.asarray(x)
     except Exception as exc:  # ragged nested lists, for instance
         raise ValueError(f"{name} could not be converted to an array: {exc}") from exc
+
+
+def as_float_array(x: Any, name: str, *, allow_empty: bool = False, allow_bool: bool = True) -> np.ndarray:
+    """Convert ``x`` to a floating-point array, refusing what is not a real number.
+
+    float16, float32 and float64 inputs keep their dtype; integers (and
+    booleans, if ``allow_bool``) become float64.  Complex, string, object and
+    datetime inputs raise :class:`TypeError`; an empty array raises
+    :class:`ValueError` unless ``allow_empty``.
+    """
+    arr = as_array(x, name)
     if arr.dtype == object:
         raise TypeError(f"{name} must contain real numbers, got an object array")
+    if arr.dtype.kind == "b" and not allow_bool:
+        raise TypeError(f"{name} must contain real numbers, got booleans")
     if arr.dtype.kind in "biu":
         arr = arr.astype(np.float64)
     elif arr.dtype.kind != "f":
@@ -38,6 +61,183 @@ def as_float_array(x: Any, name: str, *, allow_empty: bool = False) -> np.ndarra
     if not allow_empty and arr.size == 0:
         raise ValueError(f"{name} is empty")
     return arr
+
+
+def as_int_array(
+    x: Any,
+    name: str,
+    *,
+    allow_bool: bool = False,
+    allow_float: bool = False,
+    allow_empty: bool = False,
+    low: int | None = None,
+    high: int | None = None,
+    what: str = "integer class labels",
+) -> np.ndarray:
+    """Convert ``x`` to an int64 array of labels, or raise naming ``name``.
+
+    Integer dtypes are accepted (booleans only with ``allow_bool``; floats
+    holding whole numbers only with ``allow_float``); complex, string and
+    object arrays raise :class:`TypeError`.  Values must lie in
+    ``[low, high]`` when given (``ValueError``), and always in int64.
+    """
+    arr = as_array(x, name)
+    kind = arr.dtype.kind
+    if kind == "b" and not allow_bool:
+        raise TypeError(f"{name} must hold {what}, got booleans")
+    if kind == "f" and not allow_float:
+        raise TypeError(f"{name} must hold {what}, got dtype {arr.dtype}")
+    if kind not in "biuf":
+        raise TypeError(f"{name} must hold {what}, got dtype {arr.dtype}")
+    if not allow_empty and arr.size == 0:
+        raise ValueError(f"{name} is empty")
+    if kind == "f":
+        if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
+            raise ValueError(f"{name} must hold whole numbers ({what}); it has NaN, inf or a fraction")
+        if arr.size and (arr.max() >= 2.0**63 or arr.min() < -(2.0**63)):
+            raise ValueError(f"{name} has values outside the int64 range")
+    if kind == "u" and arr.size and int(arr.max()) > MAX_SEED:
+        raise ValueError(f"{name} has values outside the int64 range")
+    out = arr.astype(np.int64)
+    if out.size:
+        if low is not None and int(out.min()) < low:
+            raise ValueError(f"{name} must hold values >= {low}, got {int(out.min())}")
+        if high is not None and int(out.max()) > high:
+            raise ValueError(f"{name} must hold values <= {high}, got {int(out.max())}")
+    return out
+
+
+def check_number(
+    value: Any,
+    name: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+    allow_none: bool = False,
+) -> float | None:
+    """Validate a finite real scalar in an interval and return it as a float.
+
+    ``None`` passes only with ``allow_none``.  Booleans, strings, complex
+    numbers and other objects raise :class:`TypeError`; NaN, infinities,
+    integers too large for a float and values outside the interval raise
+    :class:`ValueError`.
+    """
+    if value is None and allow_none:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, _REAL):
+        raise TypeError(f"{name} must be a number{' or None' if allow_none else ''}, got {_type_name(value)}")
+    try:
+        v = float(value)
+    except OverflowError:
+        raise ValueError(f"{name} is too large to be a float: {value}") from None
+    if not np.isfinite(v) and low is None and high is None:
+        raise ValueError(f"{name} must be finite, got {v}")
+    bad_low = low is not None and (v <= low if low_open else v < low)
+    bad_high = high is not None and (v >= high if high_open else v > high)
+    if bad_low or bad_high or not np.isfinite(v):
+        lo = "-inf" if low is None else f"{low:g}"
+        hi = "inf" if high is None else f"{high:g}"
+        interval = f"{'(' if low_open or low is None else '['}{lo}, {hi}{')' if high_open or high is None else ']'}"
+        raise ValueError(f"{name} must lie in {interval}, got {v}")
+    return v
+
+
+def check_int(
+    value: Any,
+    name: str,
+    *,
+    low: int | None = None,
+    high: int | None = None,
+    allow_none: bool = False,
+) -> int | None:
+    """Validate an integer scalar in ``[low, high]`` (and in int64); return a Python int.
+
+    Booleans, floats (even ``2.0``), strings and other objects raise
+    :class:`TypeError`; out-of-range values raise :class:`ValueError` (never
+    :class:`OverflowError`).
+    """
+    if value is None and allow_none:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer{' or None' if allow_none else ''}, got {_type_name(value)}")
+    v = int(value)
+    lo = -MAX_SEED - 1 if low is None else low
+    hi = MAX_SEED if high is None else high
+    if v < lo:
+        raise ValueError(f"{name} must be >= {lo}, got {v}")
+    if v > hi:
+        raise ValueError(f"{name} must be <= {hi}, got {v}")
+    return v
+
+
+def check_size(value: Any, name: str, *, low: int = 1, allow_none: bool = False) -> int | None:
+    """Validate a count (of classes, bins, tokens, ...): an integer in ``[low, MAX_SIZE]``."""
+    return check_int(value, name, low=low, high=MAX_SIZE, allow_none=allow_none)
+
+
+def check_seed(seed: Any, name: str = "seed", *, allow_none: bool = False) -> int | None:
+    """Validate a random seed: an integer in ``[0, 2**63 - 1]`` (or None with ``allow_none``)."""
+    if seed is None and allow_none:
+        return None
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer >= 0{' or None' if allow_none else ''}, got {_type_name(seed)}")
+    return check_int(seed, name, low=0, high=MAX_SEED)
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """Validate a flag: ``True`` or ``False`` (NumPy booleans included)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a bool (True or False), got {_type_name(value)}")
+    return bool(value)
+
+
+def check_choice(value: Any, name: str, choices: Any) -> str:
+    """Validate a string option against ``choices``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, one of {tuple(choices)}, got {_type_name(value)}")
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {tuple(choices)}, got {value!r}")
+    return value
+
+
+def check_callable(f: Any, name: str) -> None:
+    """Raise :class:`TypeError` unless ``f`` is callable."""
+    if not callable(f):
+        raise TypeError(f"{name} must be callable, got {_type_name(f)}")
+
+
+def check_size_product(name: str, *sizes: int) -> None:
+    """Refuse an allocation of ``prod(sizes)`` elements above :data:`MAX_SIZE`."""
+    total = 1
+    for s in sizes:
+        total *= int(s)
+    if total > MAX_SIZE:
+        raise ValueError(f"{name} would allocate {total} elements (more than {MAX_SIZE}); use smaller sizes")
+
+
+def check_result_finite(arr: Any, name: str, what: str) -> None:
+    """Raise :class:`ValueError` if a computed ``what`` overflowed (input ``name`` too large)."""
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} is too large: {what} overflows float64 (rescale {name})")
+
+
+def stable_sum(values: np.ndarray, denominator: float = 1.0) -> float:
+    """``sum(values) / denominator`` without overflow of the intermediate sum.
+
+    The terms are divided by their largest magnitude before summing, so a
+    mean of values near ``max(float64)`` stays finite whenever the exact
+    result is representable.
+    """
+    v = np.asarray(values, dtype=np.float64).reshape(-1)
+    if v.size == 0:
+        return 0.0 / denominator if denominator else float("nan")
+    scale = float(np.max(np.abs(v))) if np.all(np.isfinite(v)) else 0.0
+    if scale == 0.0 or scale < 1e300:
+        return float(v.sum() / denominator)
+    with np.errstate(over="ignore"):
+        return float((v / scale).sum() / denominator * scale)
 
 
 def check_finite(arr: np.ndarray, name: str) -> None:
@@ -55,8 +255,7 @@ def check_no_nan(arr: np.ndarray, name: str) -> None:
 
 def check_axis(arr: np.ndarray, axis: int, name: str) -> int:
     """Return ``axis`` normalised to ``[0, arr.ndim)``, or raise a clear error."""
-    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
-        raise TypeError(f"axis must be an integer, got {type(axis).__name__}")
+    axis = check_int(axis, "axis")
     if arr.ndim == 0:
         raise ValueError(f"{name} must have at least one dimension, got a scalar")
     if not -arr.ndim <= axis < arr.ndim:
@@ -80,8 +279,7 @@ def check_distribution(
     if (arr < 0).any():
         raise ValueError(f"{name} has negative entries; a probability cannot be negative")
     if atol is None:
-        eps = np.finfo(arr.dtype).eps
-        atol = max(float(np.sqrt(eps)), 1e-6) * max(1, arr.shape[axis]) ** 0.5
+        atol = distribution_tolerance(arr.dtype, arr.shape[axis])
     sums = arr.sum(axis=axis, dtype=np.float64)
     worst = float(np.max(np.abs(sums - 1.0)))
     if worst > atol:
@@ -91,20 +289,37 @@ def check_distribution(
         )
 
 
+def distribution_tolerance(dtype: Any, n: int) -> float:
+    """The one tolerance on ``|sum - 1|`` of a probability vector of length ``n``.
+
+    ``max(sqrt(eps), 1e-6) * sqrt(n)`` with ``eps`` of the dtype (float64 for
+    non-float dtypes).
+    """
+    dt = np.dtype(dtype)
+    eps = np.finfo(dt if dt.kind == "f" else np.float64).eps
+    return max(float(np.sqrt(eps)), 1e-6) * max(1, int(n)) ** 0.5
+
+
 def check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
     """Raise :class:`ValueError` if two arrays differ in shape."""
     if a.shape != b.shape:
         raise ValueError(f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}")
 
 
+def check_broadcasts_to(a: np.ndarray, shape: tuple[int, ...], name: str, target: str) -> None:
+    """Raise :class:`ValueError` unless ``a`` broadcasts to exactly ``shape`` (``target`` names it)."""
+    try:
+        ok = np.broadcast_shapes(a.shape, shape) == shape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{name} of shape {a.shape} does not broadcast to {target} {shape}")
+
+
 def check_base(base: float | None) -> float | None:
     """Validate a logarithm base: ``None`` (natural log) or a finite number > 0, != 1."""
-    if base is None:
-        return None
-    if isinstance(base, bool) or not isinstance(base, (int, float, np.integer, np.floating)):
-        raise TypeError(f"base must be a number or None, got {type(base).__name__}")
-    base = float(base)
-    if not np.isfinite(base) or base <= 0 or base == 1:
+    base = check_number(base, "base", low=0.0, low_open=True, allow_none=True)
+    if base == 1:
         raise ValueError(f"base must be a finite number > 0 and != 1, got {base}")
     return base
 
@@ -120,22 +335,12 @@ def check_reduction(reduction: str) -> str:
 
 def check_probability(value: float, name: str, *, closed_right: bool = True) -> float:
     """Validate a scalar in [0, 1] (or [0, 1) when ``closed_right`` is false)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    value = float(value)
-    upper_ok = value <= 1.0 if closed_right else value < 1.0
-    if not (np.isfinite(value) and value >= 0.0 and upper_ok):
-        interval = "[0, 1]" if closed_right else "[0, 1)"
-        raise ValueError(f"{name} must lie in {interval}, got {value}")
-    return value
+    return check_number(value, name, low=0.0, high=1.0, high_open=not closed_right)
 
 
 def check_positive(value: float, name: str, *, allow_zero: bool = False) -> float:
     """Validate a finite scalar > 0 (or >= 0 with ``allow_zero``)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    value = float(value)
-    ok = value >= 0 if allow_zero else value > 0
-    if not (np.isfinite(value) and ok):
+    value = check_number(value, name)
+    if not (value >= 0 if allow_zero else value > 0):
         raise ValueError(f"{name} must be a finite number {'>=' if allow_zero else '>'} 0, got {value}")
     return value

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 from scipy import linalg, special
 
+from ._validation import check_size, check_bool, check_number, check_result_finite  # noqa: F401
 from ._validation import as_float_array, check_finite, check_positive
 
 __all__ = [
@@ -93,11 +94,7 @@ def _check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray:
 
 
 def _check_int(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
+    return check_size(value, name, low=minimum)
 
 
 def _check_method(method: Any) -> str:
@@ -108,10 +105,7 @@ def _check_method(method: Any) -> str:
     return method
 
 
-def _check_bool(value: Any, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
-    return bool(value)
+_check_bool = check_bool
 
 
 # --------------------------------------------------------------------------- the model
@@ -408,8 +402,12 @@ def _run(objective, hessian, theta, *, method, step, max_iter, tol):
             theta, value, grad = cand, cand_value, cand_grad
         n_iter += 1
         history.append(value)
-        if not np.all(np.isfinite(theta)):
-            raise FloatingPointError("the optimiser diverged (non-finite parameters)")
+        if not (np.all(np.isfinite(theta)) and np.isfinite(value)):
+            # the one documented behaviour of a diverging optimiser: a ValueError naming the step size
+            raise ValueError(
+                f"training diverged at iteration {n_iter} (non-finite loss or parameters); "
+                "lower learning_rate, or use method='newton'"
+            )
         converged = bool(np.max(np.abs(grad)) < tol)
     return theta, n_iter, converged, np.asarray(history)
 

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._validation import as_int_array, check_size  # noqa: F401
 from ._validation import as_float_array, check_distribution
 
 __all__ = [

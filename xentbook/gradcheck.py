@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ._validation import check_number, check_callable, check_bool, check_int  # noqa: F401
 from ._validation import as_float_array, check_finite, check_positive
 
 __all__ = ["numerical_gradient", "numerical_jacobian", "check_gradient", "GradientCheckResult"]
@@ -32,15 +33,30 @@ def _steps(x: np.ndarray, eps: float | None, order: int) -> np.ndarray:
         eps = float(np.finfo(np.float64).eps) ** (1.0 / (order + 1))
     else:
         eps = check_positive(eps, "eps")
+        lo = float(np.finfo(np.float64).eps)
+        if not lo <= eps <= 0.1:
+            raise ValueError(
+                f"eps must lie in [{lo:.3g}, 0.1] (a relative step: smaller steps vanish in x + h, "
+                f"larger ones are no derivative), got {eps}"
+            )
     h = eps * np.maximum(1.0, np.abs(x))
     # make the step exactly representable: (x + h) - x == h
     return (x + h) - x
 
 
 def _evaluate(f: Callable, x: np.ndarray, name: str) -> np.ndarray:
-    val = np.asarray(f(x.copy()), dtype=np.float64)
+    out = f(x.copy())
+    try:
+        val = as_float_array(out, f"the value returned by {name}", allow_empty=True).astype(np.float64)
+    except TypeError as exc:
+        raise TypeError(f"{name} must return real numbers; {exc}") from None
+    except ValueError as exc:
+        raise ValueError(f"{name} must return real numbers; {exc}") from None
     if not np.all(np.isfinite(val)):
-        raise ValueError(f"{name} returned a non-finite value at a perturbed point")
+        raise ValueError(
+            f"{name} returned a non-finite value at a perturbed point of x (x too large, or eps too large "
+            f"for the domain of {name})"
+        )
     return val
 
 
@@ -155,7 +171,7 @@ def numerical_gradient(f: Callable[[np.ndarray], Any], x: Any, *, eps: float | N
     f0 = np.asarray(f(x0.copy()))
     if f0.size != 1:
         raise ValueError(f"f must return a scalar, got an array of shape {f0.shape}")
-    J = numerical_jacobian(lambda v: np.asarray(f(v), dtype=np.float64).reshape(()), x0, eps=eps, order=order)
+    J = numerical_jacobian(lambda v: _evaluate(f, v, "f").reshape(()), x0, eps=eps, order=order)
     return J.reshape(x0.shape)
 
 

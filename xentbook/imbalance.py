@@ -32,6 +32,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ._validation import check_int, check_number, check_seed, check_size, as_int_array, stable_sum, check_result_finite  # noqa: F401
 from ._validation import (
     as_float_array,
     check_distribution,
@@ -64,12 +65,7 @@ __all__ = [
 
 
 def _check_number(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return value
+    return check_number(value, name)
 
 
 def _check_gamma(gamma: Any) -> float:
@@ -80,9 +76,7 @@ def _check_gamma(gamma: Any) -> float:
 
 
 def _check_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    return int(value)
+    return check_int(value, name)
 
 
 def _check_multiclass(
@@ -165,7 +159,7 @@ def _softmax_family(
         per = np.where(valid, sw * value, 0)
         if reduction == "none":
             return per
-        return per.sum() / per.dtype.type(denom)
+        return per.dtype.type(stable_sum(per, denom))
     onehot = np.zeros_like(z)
     onehot[np.arange(z.shape[0]), safe_t] = 1
     g = (sw * dvalue)[:, None] * (onehot - np.exp(logp))
@@ -192,7 +186,8 @@ def _focal_phi(gamma: float) -> _Phi:
         if gamma == 0:
             return value, -np.ones_like(u)
         with np.errstate(divide="ignore", invalid="ignore"):
-            extra = np.where(m > 0, gamma * u * np.exp(u) * m ** (gamma - 1), 0.0)
+            # u * exp(u) first: it is bounded by 1/e, while gamma * u may overflow for u near -max
+            extra = np.where(m > 0, gamma * (u * np.exp(u)) * m ** (gamma - 1), 0.0)
         return value, -(m**gamma) + extra
 
     return phi
@@ -281,7 +276,7 @@ def sigmoid_focal_loss(
     loss, _ = _sigmoid_focal_parts(x, t, alpha, gamma, grad=False)
     if reduction == "none":
         return loss
-    return loss.mean() if reduction == "mean" else loss.sum()
+    return stable_sum(loss, loss.size) if reduction == "mean" else stable_sum(loss)
 
 
 def _sigmoid_focal_parts(x, t, alpha, gamma, *, grad):
@@ -321,8 +316,35 @@ def sigmoid_focal_loss_grad(
             \gamma\, m^{\gamma-1}\, p(1-p)(1-2t)\,\mathrm{CE} + m^{\gamma}(p - t)\Bigr].
 
     For ``"mean"`` it is divided by the number of elements; for ``"none"`` and
-    ``"sum"`` it is the elementwise derivative.  Arguments as in
-    :func:`sigmoid_focal_loss`.
+    ``"sum"`` it is the elementwise derivative.
+
+    Parameters
+    ----------
+    logits : array_like
+        Finite real scores :math:`x`, any shape.
+    target : array_like
+        Labels in :math:`[0, 1]` (0/1, or soft), same shape as ``logits``.
+    alpha : float or None, default 0.25
+        Weight of the positive class in :math:`[0, 1]`; ``None`` or a negative
+        value disables the weighting (:math:`\alpha_t = 1`).
+    gamma : float, default 2.0
+        Focusing parameter :math:`\gamma \ge 0`.
+    reduction : {"none", "mean", "sum"}, default "none"
+        The reduction of the loss whose gradient is returned.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\partial\,\mathrm{FL} / \partial x`, the logits' shape and dtype.
+
+    Raises
+    ------
+    TypeError
+        For non-numeric ``logits``, ``target``, ``alpha`` or ``gamma``, or a
+        non-string ``reduction``.
+    ValueError
+        For non-finite logits or targets, shapes that differ, targets outside
+        :math:`[0, 1]`, ``alpha > 1``, ``gamma < 0`` or an unknown ``reduction``.
 
     Examples
     --------
@@ -415,8 +437,40 @@ def softmax_focal_loss_grad(
         = w_y \Bigl[-(1-p_y)^{\gamma} + \gamma\,(1-p_y)^{\gamma-1} p_y \log p_y\Bigr]
           (\delta_{ky} - p_k),
 
-    divided by :math:`\sum_i w_{y_i}` for ``"mean"``.  Arguments as in
-    :func:`softmax_focal_loss`.
+    divided by :math:`\sum_i w_{y_i}` for ``"mean"``.
+
+    Parameters
+    ----------
+    logits : array_like, shape (N, C)
+        Finite real scores :math:`z`.
+    target : array_like of int, shape (N,)
+        Class indices in ``[0, C)`` or equal to ``ignore_index``.
+    gamma : float, default 2.0
+        Focusing parameter :math:`\gamma \ge 0`; 0 gives the cross-entropy gradient.
+    weight : array_like, shape (C,), optional
+        Non-negative per-class weights :math:`w`.
+    ignore_index : int, default -100
+        Targets equal to it get a zero gradient row and do not count in the mean.
+    reduction : {"none", "mean", "sum"}, default "mean"
+        ``"none"`` and ``"sum"`` give the gradient of the summed loss (each row
+        depends only on its own logits); ``"mean"`` divides it by
+        :math:`\sum_i w_{y_i}` over the non-ignored samples.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, C)
+        :math:`\partial L / \partial z`, in the logits' dtype.
+
+    Raises
+    ------
+    TypeError
+        For non-numeric ``logits`` or ``weight``, non-integer targets or
+        ``ignore_index``, a non-numeric ``gamma`` or a non-string ``reduction``.
+    ValueError
+        For logits that are not a finite ``(N, C)`` array with ``C >= 1``, a
+        target of the wrong shape or out of range, a weight of the wrong shape
+        or with negative entries, ``gamma < 0``, an unknown ``reduction``, or
+        ``reduction="mean"`` when every target is ignored or has weight 0.
 
     Examples
     --------
@@ -660,6 +714,41 @@ def logit_adjusted_cross_entropy_grad(
 
     divided by :math:`\sum_i w_{y_i}` for ``"mean"``.
 
+    Parameters
+    ----------
+    logits : array_like, shape (N, C)
+        Finite real scores :math:`z`.
+    target : array_like of int, shape (N,)
+        Class indices in ``[0, C)`` or equal to ``ignore_index``.
+    priors : array_like, shape (C,)
+        Training class frequencies :math:`\pi` (strictly positive, summing to 1).
+    tau : float, default 1.0
+        :math:`\tau \ge 0`; 0 gives the plain cross-entropy gradient.
+    weight : array_like, shape (C,), optional
+        Non-negative per-class weights :math:`w`.
+    ignore_index : int, default -100
+        Targets equal to it get a zero gradient row and do not count in the mean.
+    reduction : {"none", "mean", "sum"}, default "mean"
+        ``"none"`` and ``"sum"`` give the gradient of the summed loss (each row
+        depends only on its own logits); ``"mean"`` divides it by
+        :math:`\sum_i w_{y_i}` over the non-ignored samples.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, C)
+        :math:`\partial L / \partial z`, in the logits' dtype.
+
+    Raises
+    ------
+    TypeError
+        For non-numeric ``logits`` or ``weight``, non-integer targets or
+        ``ignore_index``, a non-numeric ``tau`` or a non-string ``reduction``.
+    ValueError
+        For logits that are not a finite ``(N, C)`` array with ``C >= 1``, a
+        target of the wrong shape or out of range, a weight of the wrong shape
+        or with negative entries, priors that are not a positive distribution over the ``C`` classes, ``tau < 0``, an unknown ``reduction``, or
+        ``reduction="mean"`` when every target is ignored or has weight 0.
+
     Examples
     --------
     >>> import numpy as np
@@ -745,6 +834,39 @@ def generalized_cross_entropy_grad(
 
     i.e. the cross-entropy gradient scaled by :math:`p_y^{\,q}`: samples the
     model finds implausible (often the mislabelled ones) are down-weighted.
+
+    Parameters
+    ----------
+    logits : array_like, shape (N, C)
+        Finite real scores :math:`z`.
+    target : array_like of int, shape (N,)
+        Class indices in ``[0, C)`` or equal to ``ignore_index``.
+    q : float, default 0.7
+        In :math:`(0, 1]`.
+    weight : array_like, shape (C,), optional
+        Non-negative per-class weights :math:`w`.
+    ignore_index : int, default -100
+        Targets equal to it get a zero gradient row and do not count in the mean.
+    reduction : {"none", "mean", "sum"}, default "mean"
+        ``"none"`` and ``"sum"`` give the gradient of the summed loss (each row
+        depends only on its own logits); ``"mean"`` divides it by
+        :math:`\sum_i w_{y_i}` over the non-ignored samples.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, C)
+        :math:`\partial L / \partial z`, in the logits' dtype.
+
+    Raises
+    ------
+    TypeError
+        For non-numeric ``logits`` or ``weight``, non-integer targets or
+        ``ignore_index``, a non-numeric ``q`` or a non-string ``reduction``.
+    ValueError
+        For logits that are not a finite ``(N, C)`` array with ``C >= 1``, a
+        target of the wrong shape or out of range, a weight of the wrong shape
+        or with negative entries, ``q`` outside :math:`(0, 1]`, an unknown ``reduction``, or
+        ``reduction="mean"`` when every target is ignored or has weight 0.
 
     Examples
     --------
@@ -891,7 +1013,7 @@ def long_tailed_indices(
     big_c = classes.size
     if big_c < 2:
         raise ValueError("y must contain at least two classes")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed, allow_none=True))
     out = []
     for c, label in enumerate(classes):
         n_c = max(1, int(round(n_max * rho ** (-c / (big_c - 1)))))
@@ -945,7 +1067,7 @@ def symmetric_label_noise(
         raise ValueError(f"num_classes must be >= 2, got {num_classes}")
     if y.max() >= num_classes:
         raise ValueError(f"y has label {int(y.max())}, not below num_classes={num_classes}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed, allow_none=True))
     flip = rng.random(y.size) < rate
     shift = rng.integers(1, num_classes, size=y.size)  # 1..C-1: never the same class
     return np.where(flip, (y + shift) % num_classes, y)

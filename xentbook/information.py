@@ -20,7 +20,7 @@ Validation
 ----------
 ``p`` and ``q`` must be probability vectors along ``axis``: finite,
 non-negative, summing to one within a tolerance that scales with the input's
-floating-point precision (see :func:`xentbook._validation.check_distribution`).
+floating-point precision (see ``check_distribution`` in ``xentbook._validation``).
 They are *not* renormalised (unlike :func:`scipy.stats.entropy`), because a
 vector that does not sum to one is almost always a bug upstream.  ``p`` and
 ``q`` must have the same shape: no broadcasting, so that a transposed or
@@ -38,6 +38,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special
 
+from ._validation import check_size, as_int_array  # noqa: F401
 from ._validation import (
     as_float_array,
     check_base,
@@ -478,10 +479,7 @@ def empirical_distribution(samples: ArrayLike, num_classes: int) -> np.ndarray:
     >>> empirical_distribution([0, 2, 2, 1], 3)
     array([0.25, 0.25, 0.5 ])
     """
-    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)):
-        raise TypeError(f"num_classes must be an integer, got {type(num_classes).__name__}")
-    if num_classes < 1:
-        raise ValueError(f"num_classes must be >= 1, got {num_classes}")
+    num_classes = check_size(num_classes, "num_classes")
     arr = np.asarray(samples)
     if arr.dtype.kind not in "iu":
         raise TypeError(f"samples must be integer class labels, got dtype {arr.dtype}")

@@ -26,8 +26,10 @@ from typing import Any
 
 import numpy as np
 
+from ._validation import stable_sum, distribution_tolerance, check_int, as_array  # noqa: F401
 from ._validation import (
     as_float_array,
+    check_broadcasts_to,
     check_finite,
     check_probability,
     check_reduction,
@@ -129,7 +131,7 @@ def _prepare_ce(logits: Any, target: Any, weight: Any, ignore_index: Any, label_
         check_finite(t, "target")
         if (t < 0).any():
             raise ValueError("target has negative entries; class probabilities must be >= 0")
-        tol = max(float(np.sqrt(np.finfo(tgt.dtype).eps)), 1e-6) * max(1.0, np.sqrt(C))
+        tol = distribution_tolerance(tgt.dtype, C)
         worst = float(np.max(np.abs(t.sum(axis=1) - 1.0)))
         if worst > tol:
             raise ValueError(
@@ -180,8 +182,12 @@ def _ce_compute_inner(pb: _CEProblem, want_loss: bool, want_grad: bool) -> tuple
             # a zero weight times an infinite -log p counts as 0, not NaN
             per = np.where(wy > 0, nll * wy, 0.0) if wy is not None else nll
             if eps > 0:
-                smooth = nlp[:, w > 0] @ w[w > 0] if w is not None else nlp.sum(axis=1)
-                per = (1.0 - eps) * per + (eps / C) * smooth
+                # scale the weights before summing: (eps/C) * sum_c w_c nlp_c stays finite
+                # whenever the loss is representable, even with -log p near max(float64)
+                wv = w if w is not None else np.ones(C)
+                pos = wv > 0
+                smooth = (nlp[:, pos] * ((eps / C) * wv[pos])).sum(axis=1)
+                per = (1.0 - eps) * per + smooth
             per = np.where(valid, per, 0.0)
         # the denominator of the weighted mean: the sum of the target weights
         if pb.reduction == "mean":
@@ -221,9 +227,9 @@ def _ce_compute_inner(pb: _CEProblem, want_loss: bool, want_grad: bool) -> tuple
             if pb.reduction == "none":
                 loss = per.reshape(pb.out_shape).astype(pb.dtype)
             elif pb.reduction == "sum":
-                loss = pb.dtype.type(per.sum())
+                loss = pb.dtype.type(stable_sum(per))
             else:
-                loss = pb.dtype.type(np.nan) if denom == 0.0 else pb.dtype.type(per.sum() / denom)
+                loss = pb.dtype.type(np.nan) if denom == 0.0 else pb.dtype.type(stable_sum(per, denom))
     else:  # class probabilities
         t = pb.t
         if eps > 0:
@@ -234,9 +240,9 @@ def _ce_compute_inner(pb: _CEProblem, want_loss: bool, want_grad: bool) -> tuple
             if pb.reduction == "none":
                 loss = per.reshape(pb.out_shape).astype(pb.dtype)
             elif pb.reduction == "sum":
-                loss = pb.dtype.type(per.sum())
+                loss = pb.dtype.type(stable_sum(per))
             else:
-                loss = pb.dtype.type(per.sum() / R)
+                loss = pb.dtype.type(stable_sum(per, R))
         grad = None
         if want_grad:
             A = coef.sum(axis=1)
@@ -250,56 +256,6 @@ def _ce_compute_inner(pb: _CEProblem, want_loss: bool, want_grad: bool) -> tuple
         g = np.moveaxis(grad.reshape(pb.moved_shape), -1, pb.class_axis)
         grad = np.ascontiguousarray(g, dtype=pb.dtype)
     return loss, grad
-
-
-_CE_DOC_PARAMS = """
-    Parameters
-    ----------
-    logits : array_like
-        Unnormalised scores, shape ``(C,)``, ``(N, C)`` or ``(N, C, d1, ..., dk)``
-        (class axis 1 as in torch).  Must be finite.  float16/32/64 keep
-        their dtype in the result; the arithmetic is float64.
-    target : array_like
-        Either integer class indices of shape ``()``, ``(N,)`` or
-        ``(N, d1, ..., dk)`` with values in ``[0, C)`` or equal to
-        ``ignore_index``; or float class probabilities of the logits' shape
-        (non-negative, summing to 1 over the class axis).
-    weight : array_like, optional
-        Non-negative weight per class, shape ``(C,)``.
-    ignore_index : int, default -100
-        Class-index targets equal to it contribute neither to the loss nor to
-        the denominator of the mean (class-index targets only).
-    label_smoothing : float, default 0.0
-        :math:`\\varepsilon \\in [0, 1]`: the target becomes
-        :math:`(1-\\varepsilon)\\,y + \\varepsilon/C`.
-    reduction : {"mean", "sum", "none"}, default "mean"
-        ``"mean"`` divides the summed loss by the sum of the target weights
-        :math:`\\sum_n w_{y_n}` over non-ignored elements (by the number of
-        elements for probability targets), as torch does.
-"""
-
-_CE_DOC_RAISES = """
-    Raises
-    ------
-    TypeError
-        For non-numeric logits, boolean or float class-index targets, a
-        non-integer ``ignore_index``, non-numeric ``label_smoothing`` or
-        ``reduction``.
-    ValueError
-        For non-finite logits, shapes that do not match, class indices out of
-        range, probability targets that are not distributions, a ``weight`` of
-        the wrong shape or with negative entries, ``label_smoothing`` outside
-        ``[0, 1]``, or an unknown ``reduction``.
-"""
-
-_CE_DOC_NOTES = """
-    Notes
-    -----
-    Edge cases follow torch 2.x: with ``reduction="mean"``, if every target is
-    ignored the loss is NaN (0/0) and the gradient is zero; if the non-ignored
-    targets all have class weight 0 the loss is NaN and the gradient of those
-    elements is NaN.
-"""
 
 
 def softmax_cross_entropy(
@@ -325,13 +281,56 @@ def softmax_cross_entropy(
     :math:`L_n = -\sum_c w_c\,\bigl((1-\varepsilon)t_c + \varepsilon/C\bigr)\,\ell_c`.
     :math:`-\ell` is computed as :math:`\operatorname{log1p}(\sum_{j\ne k}e^{z_j-m}) - (z_c-m)`,
     a sum of two non-negative terms (see :func:`xentbook.log_softmax`).
-    {params}
+
+    Parameters
+    ----------
+    logits : array_like
+        Unnormalised scores, shape ``(C,)``, ``(N, C)`` or ``(N, C, d1, ..., dk)``
+        (class axis 1 as in torch).  Must be finite.  float16/32/64 keep
+        their dtype in the result; the arithmetic is float64.
+    target : array_like
+        Either integer class indices of shape ``()``, ``(N,)`` or
+        ``(N, d1, ..., dk)`` with values in ``[0, C)`` or equal to
+        ``ignore_index``; or float class probabilities of the logits' shape
+        (non-negative, summing to 1 over the class axis).
+    weight : array_like, optional
+        Non-negative weight per class, shape ``(C,)``.
+    ignore_index : int, default -100
+        Class-index targets equal to it contribute neither to the loss nor to
+        the denominator of the mean (class-index targets only).
+    label_smoothing : float, default 0.0
+        :math:`\varepsilon \in [0, 1]`: the target becomes
+        :math:`(1-\varepsilon)\,y + \varepsilon/C`.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"mean"`` divides the summed loss by the sum of the target weights
+        :math:`\sum_n w_{y_n}` over non-ignored elements (by the number of
+        elements for probability targets), as torch does.
+
     Returns
     -------
     numpy scalar or numpy.ndarray
         The reduced loss, or the per-element loss of the target's shape
         (``"none"``), in the logits' dtype.
-    {raises}{notes}
+
+    Raises
+    ------
+    TypeError
+        For non-numeric logits, boolean or float class-index targets, a
+        non-integer ``ignore_index``, non-numeric ``label_smoothing`` or
+        ``reduction``.
+    ValueError
+        For non-finite logits, shapes that do not match, class indices out of
+        range, probability targets that are not distributions, a ``weight`` of
+        the wrong shape or with negative entries, ``label_smoothing`` outside
+        ``[0, 1]``, or an unknown ``reduction``.
+
+    Notes
+    -----
+    Edge cases follow torch 2.x: with ``reduction="mean"``, if every target is
+    ignored the loss is NaN (0/0) and the gradient is zero; if the non-ignored
+    targets all have class weight 0 the loss is NaN and the gradient of those
+    elements is NaN.
+
     Examples
     --------
     >>> from xentbook import softmax_cross_entropy
@@ -370,12 +369,55 @@ def softmax_cross_entropy_grad(
     keeps its relative accuracy when :math:`p_y \to 1`.  For
     ``reduction="none"`` the result is the gradient of ``loss.sum()`` (each
     element's loss depends only on its own logits).
-    {params}
+
+    Parameters
+    ----------
+    logits : array_like
+        Unnormalised scores, shape ``(C,)``, ``(N, C)`` or ``(N, C, d1, ..., dk)``
+        (class axis 1 as in torch).  Must be finite.  float16/32/64 keep
+        their dtype in the result; the arithmetic is float64.
+    target : array_like
+        Either integer class indices of shape ``()``, ``(N,)`` or
+        ``(N, d1, ..., dk)`` with values in ``[0, C)`` or equal to
+        ``ignore_index``; or float class probabilities of the logits' shape
+        (non-negative, summing to 1 over the class axis).
+    weight : array_like, optional
+        Non-negative weight per class, shape ``(C,)``.
+    ignore_index : int, default -100
+        Class-index targets equal to it contribute neither to the loss nor to
+        the denominator of the mean (class-index targets only).
+    label_smoothing : float, default 0.0
+        :math:`\varepsilon \in [0, 1]`: the target becomes
+        :math:`(1-\varepsilon)\,y + \varepsilon/C`.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"mean"`` divides the summed loss by the sum of the target weights
+        :math:`\sum_n w_{y_n}` over non-ignored elements (by the number of
+        elements for probability targets), as torch does.
+
     Returns
     -------
     numpy.ndarray
         :math:`\partial L / \partial z`, the logits' shape and dtype.
-    {raises}{notes}
+
+    Raises
+    ------
+    TypeError
+        For non-numeric logits, boolean or float class-index targets, a
+        non-integer ``ignore_index``, non-numeric ``label_smoothing`` or
+        ``reduction``.
+    ValueError
+        For non-finite logits, shapes that do not match, class indices out of
+        range, probability targets that are not distributions, a ``weight`` of
+        the wrong shape or with negative entries, ``label_smoothing`` outside
+        ``[0, 1]``, or an unknown ``reduction``.
+
+    Notes
+    -----
+    Edge cases follow torch 2.x: with ``reduction="mean"``, if every target is
+    ignored the loss is NaN (0/0) and the gradient is zero; if the non-ignored
+    targets all have class weight 0 the loss is NaN and the gradient of those
+    elements is NaN.
+
     Examples
     --------
     >>> from xentbook import softmax_cross_entropy_grad
@@ -403,12 +445,48 @@ def softmax_cross_entropy_and_grad(
     share the softmax computation, so this costs about as much as the loss
     alone.  Arguments and results as in :func:`softmax_cross_entropy` and
     :func:`softmax_cross_entropy_grad`.
-    {params}
+
+    Parameters
+    ----------
+    logits : array_like
+        Unnormalised scores, shape ``(C,)``, ``(N, C)`` or ``(N, C, d1, ..., dk)``
+        (class axis 1 as in torch).  Must be finite.  float16/32/64 keep
+        their dtype in the result; the arithmetic is float64.
+    target : array_like
+        Either integer class indices of shape ``()``, ``(N,)`` or
+        ``(N, d1, ..., dk)`` with values in ``[0, C)`` or equal to
+        ``ignore_index``; or float class probabilities of the logits' shape
+        (non-negative, summing to 1 over the class axis).
+    weight : array_like, optional
+        Non-negative weight per class, shape ``(C,)``.
+    ignore_index : int, default -100
+        Class-index targets equal to it contribute neither to the loss nor to
+        the denominator of the mean (class-index targets only).
+    label_smoothing : float, default 0.0
+        :math:`\varepsilon \in [0, 1]`: the target becomes
+        :math:`(1-\varepsilon)\,y + \varepsilon/C`.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"mean"`` divides the summed loss by the sum of the target weights
+        :math:`\sum_n w_{y_n}` over non-ignored elements (by the number of
+        elements for probability targets), as torch does.
+
     Returns
     -------
     loss : numpy scalar or numpy.ndarray
     grad : numpy.ndarray
-    {raises}
+
+    Raises
+    ------
+    TypeError
+        For non-numeric logits, boolean or float class-index targets, a
+        non-integer ``ignore_index``, non-numeric ``label_smoothing`` or
+        ``reduction``.
+    ValueError
+        For non-finite logits, shapes that do not match, class indices out of
+        range, probability targets that are not distributions, a ``weight`` of
+        the wrong shape or with negative entries, ``label_smoothing`` outside
+        ``[0, 1]``, or an unknown ``reduction``.
+
     Examples
     --------
     >>> from xentbook import softmax_cross_entropy_and_grad
@@ -419,10 +497,6 @@ def softmax_cross_entropy_and_grad(
     return _ce_compute(_prepare_ce(logits, target, weight, ignore_index, label_smoothing, reduction), True, True)
 
 
-for _f in (softmax_cross_entropy, softmax_cross_entropy_grad, softmax_cross_entropy_and_grad):
-    _f.__doc__ = _f.__doc__.replace("{params}", _CE_DOC_PARAMS).replace("{raises}", _CE_DOC_RAISES).replace(
-        "{notes}", _CE_DOC_NOTES
-    )
 
 
 # ----------------------------------------------------------------------------
@@ -446,12 +520,7 @@ def _prepare_bce(logits: Any, target: Any, weight: Any, pos_weight: Any, reducti
             ws.append(None)
             continue
         a = as_float_array(val, name)
-        try:
-            shape = np.broadcast_shapes(a.shape, x.shape)
-        except ValueError:
-            shape = None
-        if shape != x.shape:
-            raise ValueError(f"{name} of shape {a.shape} does not broadcast to the logits' shape {x.shape}")
+        check_broadcasts_to(a, x.shape, name, "the logits' shape")
         check_finite(a, name)
         if (a < 0).any():
             raise ValueError(f"{name} has negative entries; weights must be >= 0")
@@ -478,9 +547,9 @@ def _bce_compute(x, t, w, pw, reduction, want_loss, want_grad):
         if reduction == "none":
             loss = np.asarray(per, dtype=dtype)
         elif reduction == "sum":
-            loss = dtype.type(per.sum())
+            loss = dtype.type(stable_sum(per))
         else:
-            loss = dtype.type(per.mean())
+            loss = dtype.type(stable_sum(per, per.size))
     if want_grad:
         with np.errstate(under="ignore"):
             inv = 1.0 / (1.0 + e)
@@ -498,33 +567,6 @@ def _bce_compute(x, t, w, pw, reduction, want_loss, want_grad):
     return loss, grad
 
 
-_BCE_DOC_PARAMS = """
-    Parameters
-    ----------
-    logits : array_like
-        Finite scores :math:`x` of any shape; float16/32/64 keep their dtype.
-    target : array_like
-        Probabilities :math:`t \\in [0, 1]` of the positive class, the logits' shape.
-    weight : array_like, optional
-        Non-negative rescaling weight, broadcastable to the logits' shape.
-    pos_weight : array_like, optional
-        Non-negative weight :math:`\\rho` of the positive term, broadcastable to
-        the logits' shape (typically one per class along the last axis).
-    reduction : {"mean", "sum", "none"}, default "mean"
-        ``"mean"`` averages over all elements (weights do not enter the denominator).
-"""
-
-_BCE_DOC_RAISES = """
-    Raises
-    ------
-    TypeError
-        For non-numeric input or a non-string ``reduction``.
-    ValueError
-        For non-finite logits or targets, targets outside ``[0, 1]``, shapes
-        that do not match or broadcast, negative weights, or an unknown
-        ``reduction``.
-"""
-
 
 def binary_cross_entropy_with_logits(
     logits: Any, target: Any, *, weight: Any = None, pos_weight: Any = None, reduction: str = "mean"
@@ -538,12 +580,35 @@ def binary_cross_entropy_with_logits(
 
     which equals :math:`-w[\rho t\log\sigma(x) + (1-t)\log(1-\sigma(x))]`
     and never overflows.
-    {params}
+
+    Parameters
+    ----------
+    logits : array_like
+        Finite scores :math:`x` of any shape; float16/32/64 keep their dtype.
+    target : array_like
+        Probabilities :math:`t \in [0, 1]` of the positive class, the logits' shape.
+    weight : array_like, optional
+        Non-negative rescaling weight, broadcastable to the logits' shape.
+    pos_weight : array_like, optional
+        Non-negative weight :math:`\rho` of the positive term, broadcastable to
+        the logits' shape (typically one per class along the last axis).
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"mean"`` averages over all elements (weights do not enter the denominator).
+
     Returns
     -------
     numpy scalar or numpy.ndarray
         Reduced loss, or the elementwise loss (``"none"``), in the logits' dtype.
-    {raises}
+
+    Raises
+    ------
+    TypeError
+        For non-numeric input or a non-string ``reduction``.
+    ValueError
+        For non-finite logits or targets, targets outside ``[0, 1]``, shapes
+        that do not match or broadcast, negative weights, or an unknown
+        ``reduction``.
+
     Examples
     --------
     >>> from xentbook import binary_cross_entropy_with_logits
@@ -564,12 +629,35 @@ def binary_cross_entropy_with_logits_grad(
 
     i.e. :math:`\sigma(x) - t` without weights; divided by the number of
     elements for ``reduction="mean"``; for ``"none"`` the gradient of ``loss.sum()``.
-    {params}
+
+    Parameters
+    ----------
+    logits : array_like
+        Finite scores :math:`x` of any shape; float16/32/64 keep their dtype.
+    target : array_like
+        Probabilities :math:`t \in [0, 1]` of the positive class, the logits' shape.
+    weight : array_like, optional
+        Non-negative rescaling weight, broadcastable to the logits' shape.
+    pos_weight : array_like, optional
+        Non-negative weight :math:`\rho` of the positive term, broadcastable to
+        the logits' shape (typically one per class along the last axis).
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"mean"`` averages over all elements (weights do not enter the denominator).
+
     Returns
     -------
     numpy.ndarray
         The logits' shape and dtype.
-    {raises}
+
+    Raises
+    ------
+    TypeError
+        For non-numeric input or a non-string ``reduction``.
+    ValueError
+        For non-finite logits or targets, targets outside ``[0, 1]``, shapes
+        that do not match or broadcast, negative weights, or an unknown
+        ``reduction``.
+
     Examples
     --------
     >>> from xentbook import binary_cross_entropy_with_logits_grad
@@ -587,12 +675,35 @@ def binary_cross_entropy_with_logits_and_grad(
     .. math::
 
         \bigl(L,\ \partial L/\partial x\bigr)
-    {params}
+
+    Parameters
+    ----------
+    logits : array_like
+        Finite scores :math:`x` of any shape; float16/32/64 keep their dtype.
+    target : array_like
+        Probabilities :math:`t \in [0, 1]` of the positive class, the logits' shape.
+    weight : array_like, optional
+        Non-negative rescaling weight, broadcastable to the logits' shape.
+    pos_weight : array_like, optional
+        Non-negative weight :math:`\rho` of the positive term, broadcastable to
+        the logits' shape (typically one per class along the last axis).
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"mean"`` averages over all elements (weights do not enter the denominator).
+
     Returns
     -------
     loss : numpy scalar or numpy.ndarray
     grad : numpy.ndarray
-    {raises}
+
+    Raises
+    ------
+    TypeError
+        For non-numeric input or a non-string ``reduction``.
+    ValueError
+        For non-finite logits or targets, targets outside ``[0, 1]``, shapes
+        that do not match or broadcast, negative weights, or an unknown
+        ``reduction``.
+
     Examples
     --------
     >>> from xentbook import binary_cross_entropy_with_logits_and_grad
@@ -603,6 +714,3 @@ def binary_cross_entropy_with_logits_and_grad(
     return _bce_compute(*_prepare_bce(logits, target, weight, pos_weight, reduction), True, True)
 
 
-for _f in (binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_grad, binary_cross_entropy_with_logits_and_grad):
-    _f.__doc__ = _f.__doc__.replace("{params}", _BCE_DOC_PARAMS).replace("{raises}", _BCE_DOC_RAISES)
-del _f

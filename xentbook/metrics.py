@@ -26,8 +26,8 @@ from typing import Any, Literal
 
 import numpy as np
 from scipy.optimize import minimize_scalar
-from sklearn.utils.multiclass import type_of_target, unique_labels
 
+from ._validation import check_size, check_bool, check_number, as_array, check_result_finite, check_positive, stable_sum  # noqa: F401
 from ._validation import as_float_array, check_finite
 from .numerics import log_softmax, sigmoid, softmax
 
@@ -104,6 +104,10 @@ def _one_hot(y_true: Any, n: int, labels: Any) -> tuple[np.ndarray, np.ndarray]:
         y = y.ravel()
     if y.dtype.kind == "f" and np.isnan(y).any():
         raise ValueError("y_true contains NaN")
+    # imported here, not at the top: scikit-learn takes ~0.6 s to import and most of the
+    # package never needs it
+    from sklearn.utils.multiclass import type_of_target, unique_labels
+
     if y.ndim == 2:
         if labels is not None:
             raise ValueError("labels cannot be used when y_true is an indicator matrix")
@@ -171,10 +175,7 @@ def _prepare(y_true: Any, y_proba: Any, sample_weight: Any, labels: Any):
     return Y, p, w
 
 
-def _check_bool(value: Any, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
-    return bool(value)
+_check_bool = check_bool
 
 
 # --------------------------------------------------------------------------------------
@@ -357,18 +358,14 @@ class CalibrationBins:
 
     @property
     def ece(self) -> float:
-        """Expected calibration error: count-weighted mean of ``|accuracy - confidence|``."""
+        """The expected calibration error, the count-weighted mean of ``|accuracy - confidence|``."""
         nz = self.counts > 0
         gaps = np.abs(self.accuracy[nz] - self.confidence[nz])
         return float(np.sum(self.counts[nz] * gaps) / np.sum(self.counts))
 
 
 def _check_n_bins(n_bins: Any) -> int:
-    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)):
-        raise TypeError(f"n_bins must be an integer, got {type(n_bins).__name__}")
-    if n_bins < 1:
-        raise ValueError(f"n_bins must be >= 1, got {n_bins}")
-    return int(n_bins)
+    return check_size(n_bins, "n_bins")
 
 
 def _class_indices(y_true: Any, n: int, n_classes: int, name: str = "y_true") -> np.ndarray:
@@ -543,8 +540,21 @@ def _logits_and_targets(logits: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     return z, _class_indices(y, z.shape[0], z.shape[1], name="y")
 
 
+def _tempered(z: np.ndarray, temperature: float) -> np.ndarray:
+    """``(z - max z) / T`` row-wise: the logits of ``softmax(z / T)`` without overflow.
+
+    softmax is shift-invariant, and the shifted logits are <= 0, so dividing
+    by a small ``T`` can only push them towards ``-inf`` (a probability that
+    is exactly 0 in float64), never to ``+inf``.
+    """
+    with np.errstate(over="ignore"):
+        d = z - z.max(axis=1, keepdims=True)
+        return d / temperature
+
+
 def _nll(z: np.ndarray, y: np.ndarray, temperature: float) -> float:
-    return float(-np.mean(log_softmax(z / temperature, axis=1)[np.arange(z.shape[0]), y]))
+    nll = -log_softmax(_tempered(z, temperature), axis=1)[np.arange(z.shape[0]), y]
+    return stable_sum(nll, z.shape[0])
 
 
 def fit_temperature(logits: Any, y: Any, *, bounds: tuple[float, float] = (1e-2, 1e2)) -> float:
@@ -587,8 +597,8 @@ def fit_temperature(logits: Any, y: Any, *, bounds: tuple[float, float] = (1e-2,
     z, y = _logits_and_targets(logits, y)
     if not (isinstance(bounds, tuple) and len(bounds) == 2):
         raise TypeError("bounds must be a tuple (low, high)")
-    lo, hi = (float(b) for b in bounds)
-    if not (np.isfinite(lo) and np.isfinite(hi) and 0 < lo < hi):
+    lo, hi = (check_number(b, "bounds", low=0.0, low_open=True) for b in bounds)
+    if not lo < hi:
         raise ValueError(f"bounds must satisfy 0 < low < high < inf, got {bounds}")
     res = minimize_scalar(
         lambda u: _nll(z, y, float(np.exp(u))),
@@ -634,17 +644,15 @@ def apply_temperature(logits: Any, temperature: float) -> np.ndarray:
     >>> apply_temperature([[2.0, 0.0]], 2.0).round(4)
     array([[0.7311, 0.2689]])
     """
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float, np.integer, np.floating)):
-        raise TypeError(f"temperature must be a number, got {type(temperature).__name__}")
-    if not (np.isfinite(temperature) and temperature > 0):
-        raise ValueError(f"temperature must be a finite number > 0, got {temperature}")
+    temperature = check_positive(temperature, "temperature")
     z = as_float_array(logits, "logits").astype(np.float64)
     check_finite(z, "logits")
     if z.ndim == 1:
-        return np.asarray(sigmoid(z / temperature))
+        with np.errstate(over="ignore"):  # +-inf log-odds give probability 1 / 0 exactly
+            return np.asarray(sigmoid(z / temperature))
     if z.ndim != 2:
         raise ValueError(f"logits must be 1-D or 2-D, got {z.ndim}-D")
-    return np.asarray(softmax(z / temperature, axis=1))
+    return np.asarray(softmax(_tempered(z, temperature), axis=1))
 
 
 # --------------------------------------------------------------------------------------

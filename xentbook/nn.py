@@ -29,9 +29,21 @@ import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
 
-from ._validation import check_reduction
+from ._validation import (
+    as_float_array,
+    as_int_array,
+    check_callable,
+    check_finite,
+    check_int,
+    check_number,
+    check_reduction,
+    check_seed,
+    check_size,
+    check_size_product,
+)
 from .linear_ce import _check_options, _check_shapes, _check_target_range, _per_token, _sweep
 from .imbalance import _check_gamma as _gamma
+from .imbalance import _check_priors
 from .imbalance import _check_number as _number
 
 __all__ = [
@@ -48,6 +60,8 @@ __all__ = [
 def _weight(weight: Any) -> Tensor | None:
     if weight is None:
         return None
+    if not isinstance(weight, Tensor):
+        weight = as_float_array(weight, "weight", allow_empty=True, allow_bool=False)
     w = torch.as_tensor(weight)
     if not (w.is_floating_point() or w.dtype in (torch.int32, torch.int64)):
         raise TypeError(f"weight must be real, got dtype {w.dtype}")
@@ -60,9 +74,7 @@ def _weight(weight: Any) -> Tensor | None:
 
 
 def _int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    return int(value)
+    return check_int(value, name)
 
 
 class _MulticlassLoss(nn.Module):
@@ -79,8 +91,10 @@ class _MulticlassLoss(nn.Module):
     def _check(self, input: Tensor, target: Tensor) -> None:
         if not isinstance(input, Tensor) or not input.is_floating_point():
             raise TypeError("input must be a floating-point tensor of logits")
-        if input.ndim != 2:
-            raise ValueError(f"input must have shape (N, C), got {tuple(input.shape)}")
+        if input.ndim != 2 or input.shape[1] == 0:
+            raise ValueError(f"input must have shape (N, C) with C >= 1, got {tuple(input.shape)}")
+        if not torch.isfinite(input).all():
+            raise ValueError("input must be finite (NaN or an infinity in the logits), as the NumPy twins require")
         if not isinstance(target, Tensor) or target.dtype not in (torch.int64, torch.int32, torch.uint8):
             raise TypeError("target must be an integer tensor of class indices")
         if target.shape != (input.shape[0],):
@@ -119,12 +133,30 @@ class FocalLoss(nn.Module):
         \mathrm{FL} = -\alpha_t (1 - p_t)^{\gamma}\bigl[t\log p + (1-t)\log(1-p)\bigr],
         \quad p = \sigma(x).
 
+    with :math:`p_t = p\,t + (1-p)(1-t)` and :math:`\alpha_t = \alpha t + (1-\alpha)(1-t)`;
+    the values equal those of :func:`xentbook.sigmoid_focal_loss`.
+
     Parameters
     ----------
     alpha : float or None, default 0.25
-        Positive-class weight in [0, 1]; ``None`` or negative disables it.
+        Positive-class weight in :math:`[0, 1]`; ``None`` or a negative value
+        (torchvision's ``-1``) disables the weighting.
     gamma : float, default 2.0
-    reduction : {"none", "mean", "sum"}, default "none" (torchvision's default)
+        Focusing parameter :math:`\gamma \ge 0`; 0 with ``alpha=None`` is
+        binary cross-entropy with logits.
+    reduction : {"none", "mean", "sum"}, default "none"
+        torchvision's default: the elementwise losses; or their mean or sum.
+
+    Raises
+    ------
+    TypeError
+        At construction, for a non-numeric ``alpha`` or ``gamma`` or a
+        non-string ``reduction``; in :meth:`forward`, for an input that is not a
+        floating-point tensor or a target that is not a tensor.
+    ValueError
+        At construction, for ``alpha > 1``, ``gamma < 0`` or an unknown
+        ``reduction``; in :meth:`forward`, for shapes that differ, non-finite
+        logits or targets, or targets outside :math:`[0, 1]`.
 
     Examples
     --------
@@ -145,12 +177,21 @@ class FocalLoss(nn.Module):
         self.reduction = check_reduction(reduction)
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """The focal loss of logits ``input`` for labels ``target`` in [0, 1] (same shape).
+
+        Returns the elementwise losses (``reduction="none"``) or a 0-d tensor,
+        differentiable with respect to ``input``.
+        """
         if not isinstance(input, Tensor) or not input.is_floating_point():
             raise TypeError("input must be a floating-point tensor of logits")
         if not isinstance(target, Tensor):
             raise TypeError("target must be a tensor")
         if target.shape != input.shape:
             raise ValueError(f"input and target must have the same shape, got {tuple(input.shape)} and {tuple(target.shape)}")
+        if target.is_complex() or not torch.isfinite(input).all():
+            raise ValueError("input must be finite (NaN or an infinity in the logits), as the NumPy twin requires")
+        if target.is_complex() or (target.is_floating_point() and not torch.isfinite(target).all()):
+            raise ValueError("target must be finite real probabilities in [0, 1]")
         target = target.to(input.dtype)
         if ((target < 0) | (target > 1)).any():
             raise ValueError("target must lie in [0, 1]")
@@ -174,9 +215,34 @@ class FocalLoss(nn.Module):
 class SoftmaxFocalLoss(_MulticlassLoss):
     r"""Multi-class focal loss :math:`-w_y (1 - p_y)^{\gamma} \log p_y` on softmax probabilities.
 
-    ``weight``/``ignore_index``/``reduction`` as in :class:`torch.nn.CrossEntropyLoss`
-    (the weighted mean divides by the sum of the target weights); :math:`\gamma = 0`
+    The values equal those of :func:`xentbook.softmax_focal_loss`; :math:`\gamma = 0`
     is exactly :class:`torch.nn.CrossEntropyLoss`.
+
+    Parameters
+    ----------
+    gamma : float, default 2.0
+        Focusing parameter :math:`\gamma \ge 0`.
+    weight : array_like or torch.Tensor, shape (C,), optional
+        Non-negative per-class weights :math:`w` (a buffer of the module).
+    ignore_index : int, default -100
+        Targets equal to it contribute nothing and do not count in the mean.
+    reduction : {"none", "mean", "sum"}, default "mean"
+        ``"none"``: the per-sample losses (0 for ignored samples); ``"sum"``:
+        their sum; ``"mean"``: their sum divided by :math:`\sum_i w_{y_i}` over
+        the non-ignored samples, as :class:`torch.nn.CrossEntropyLoss` does.
+
+    Raises
+    ------
+    TypeError
+        At construction, for a non-numeric ``gamma`` or ``weight`` or a non-integer
+        ``ignore_index``; in :meth:`forward`, for an input that is not a
+        floating-point tensor or a target that is not an integer tensor.
+    ValueError
+        At construction, for ``gamma < 0``, a weight that is not a finite, non-negative
+        1-D vector, or an unknown ``reduction``; in :meth:`forward`, for input
+        that is not a finite ``(N, C)`` tensor, a target of the wrong shape or
+        out of range, a weight whose length is not ``C``, or
+        ``reduction="mean"`` when every target is ignored or has weight 0.
 
     Examples
     --------
@@ -193,6 +259,11 @@ class SoftmaxFocalLoss(_MulticlassLoss):
         self.gamma = _gamma(gamma)
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """The loss of logits ``input`` (shape ``(N, C)``) for class indices ``target`` (shape ``(N,)``).
+
+        Returns a 0-d tensor, or the ``(N,)`` per-sample losses for ``reduction="none"``,
+        differentiable with respect to ``input``.
+        """
         gamma = self.gamma
 
         def phi(u: Tensor) -> Tensor:
@@ -207,13 +278,41 @@ class SoftmaxFocalLoss(_MulticlassLoss):
 class LogitAdjustedLoss(_MulticlassLoss):
     r"""Logit-adjusted cross-entropy: cross-entropy of :math:`z + \tau \log \pi`.
 
+    .. math::
+
+        \ell(z, y) = -w_y \log \operatorname{softmax}(z + \tau\log\pi)_y ,
+
+    the values of :func:`xentbook.logit_adjusted_cross_entropy`.  Use it in
+    training; predict with the raw logits :math:`z`.
+
     Parameters
     ----------
-    priors : array_like, shape (C,)
-        Training class frequencies (strictly positive, summing to 1).
+    priors : array_like or torch.Tensor, shape (C,)
+        Training class frequencies :math:`\pi` (strictly positive, summing to 1).
     tau : float, default 1.0
-    weight, ignore_index, reduction
-        As :class:`torch.nn.CrossEntropyLoss`.
+        :math:`\tau \ge 0`; 0 is plain cross-entropy.
+    weight : array_like or torch.Tensor, shape (C,), optional
+        Non-negative per-class weights :math:`w` (a buffer of the module).
+    ignore_index : int, default -100
+        Targets equal to it contribute nothing and do not count in the mean.
+    reduction : {"none", "mean", "sum"}, default "mean"
+        ``"none"``: the per-sample losses (0 for ignored samples); ``"sum"``:
+        their sum; ``"mean"``: their sum divided by :math:`\sum_i w_{y_i}` over
+        the non-ignored samples, as :class:`torch.nn.CrossEntropyLoss` does.
+
+    Raises
+    ------
+    TypeError
+        At construction, for a non-numeric ``priors`` or ``tau``, ``weight`` or a non-integer
+        ``ignore_index``; in :meth:`forward`, for an input that is not a
+        floating-point tensor or a target that is not an integer tensor.
+    ValueError
+        At construction, for priors that are not a positive distribution, ``tau < 0``, a weight that is not a finite, non-negative
+        1-D vector, or an unknown ``reduction``; in :meth:`forward`, for input
+        that is not a finite ``(N, C)`` tensor, a target of the wrong shape or
+        out of range, a weight or the priors whose length is not ``C``, or
+        ``reduction="mean"`` when every target is ignored or has weight 0.
+        Also when ``input + tau * log(priors)`` overflows.
 
     Examples
     --------
@@ -234,31 +333,62 @@ class LogitAdjustedLoss(_MulticlassLoss):
         reduction: str = "mean",
     ) -> None:
         super().__init__(weight, ignore_index, reduction)
-        pi = np.asarray(priors, dtype=np.float64) if not isinstance(priors, Tensor) else priors.double().numpy()
-        if pi.ndim != 1 or pi.size == 0:
+        if isinstance(priors, Tensor):
+            priors = priors.detach().cpu().numpy()
+        pi = as_float_array(priors, "priors", allow_bool=False)
+        if pi.ndim != 1:
             raise ValueError(f"priors must be a non-empty 1-D vector, got shape {pi.shape}")
-        if not np.isfinite(pi).all() or (pi <= 0).any():
-            raise ValueError("priors must be finite and strictly positive")
-        if abs(pi.sum() - 1) > 1e-6:
-            raise ValueError(f"priors must sum to 1, got {pi.sum():.6g}")
-        self.tau = _number(tau, "tau")
-        if self.tau < 0:
-            raise ValueError(f"tau must be >= 0, got {self.tau}")
+        pi = _check_priors(pi, pi.shape[0]).astype(np.float64)  # the NumPy twin's check
+        self.tau = check_number(tau, "tau", low=0.0)
         # kept in float64 (cast to the input's dtype in forward) so that float64 inputs stay exact
         self.register_buffer("log_priors", torch.as_tensor(np.log(pi), dtype=torch.float64))
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """The loss of logits ``input`` (shape ``(N, C)``) for class indices ``target`` (shape ``(N,)``).
+
+        Returns a 0-d tensor, or the ``(N,)`` per-sample losses for ``reduction="none"``,
+        differentiable with respect to ``input``.
+        """
         self._check(input, target)
         if input.shape[1] != self.log_priors.numel():
             raise ValueError(f"priors has {self.log_priors.numel()} entries but input has {input.shape[1]} classes")
         shifted = input + self.tau * self.log_priors.to(input.dtype)
+        if not torch.isfinite(shifted).all():
+            raise ValueError("input + tau * log(priors) overflows: input or tau is too large")
         return self._reduce(shifted, target, lambda u: -u)
 
 
 class GeneralizedCrossEntropyLoss(_MulticlassLoss):
     r"""Generalized cross-entropy :math:`w_y (1 - p_y^q)/q` (Zhang & Sabuncu 2018).
 
-    :math:`q \to 0` is cross-entropy, :math:`q = 1` is :math:`1 - p_y` (MAE-like).
+    :math:`q \to 0` is cross-entropy, :math:`q = 1` is :math:`1 - p_y` (MAE-like);
+    the values equal those of :func:`xentbook.generalized_cross_entropy`.
+
+    Parameters
+    ----------
+    q : float, default 0.7
+        In :math:`(0, 1]`.
+    weight : array_like or torch.Tensor, shape (C,), optional
+        Non-negative per-class weights :math:`w` (a buffer of the module).
+    ignore_index : int, default -100
+        Targets equal to it contribute nothing and do not count in the mean.
+    reduction : {"none", "mean", "sum"}, default "mean"
+        ``"none"``: the per-sample losses (0 for ignored samples); ``"sum"``:
+        their sum; ``"mean"``: their sum divided by :math:`\sum_i w_{y_i}` over
+        the non-ignored samples, as :class:`torch.nn.CrossEntropyLoss` does.
+
+    Raises
+    ------
+    TypeError
+        At construction, for a non-numeric ``q`` or ``weight`` or a non-integer
+        ``ignore_index``; in :meth:`forward`, for an input that is not a
+        floating-point tensor or a target that is not an integer tensor.
+    ValueError
+        At construction, for ``q`` outside :math:`(0, 1]`, a weight that is not a finite, non-negative
+        1-D vector, or an unknown ``reduction``; in :meth:`forward`, for input
+        that is not a finite ``(N, C)`` tensor, a target of the wrong shape or
+        out of range, a weight whose length is not ``C``, or
+        ``reduction="mean"`` when every target is ignored or has weight 0.
 
     Examples
     --------
@@ -278,6 +408,11 @@ class GeneralizedCrossEntropyLoss(_MulticlassLoss):
         self.q = q
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """The loss of logits ``input`` (shape ``(N, C)``) for class indices ``target`` (shape ``(N,)``).
+
+        Returns a 0-d tensor, or the ``(N,)`` per-sample losses for ``reduction="none"``,
+        differentiable with respect to ``input``.
+        """
         q = self.q
         return self._reduce(input, target, lambda u: -torch.expm1(q * u) / q)
 
@@ -296,11 +431,15 @@ def make_classifier(n_features: int, n_classes: int, *, hidden: int | None = Non
     >>> make_classifier(4, 3)
     Linear(in_features=4, out_features=3, bias=True)
     """
-    n_features, n_classes, seed = (_int(v, n) for v, n in ((n_features, "n_features"), (n_classes, "n_classes"), (seed, "seed")))
-    if n_features < 1 or n_classes < 1:
-        raise ValueError("n_features and n_classes must be >= 1")
-    if hidden is not None and (_int(hidden, "hidden") < 1):
-        raise ValueError(f"hidden must be >= 1, got {hidden}")
+    n_features = check_size(n_features, "n_features")
+    n_classes = check_size(n_classes, "n_classes")
+    hidden = check_size(hidden, "hidden", allow_none=True)
+    seed = check_seed(seed)
+    if hidden is None:
+        check_size_product("n_features * n_classes", n_features, n_classes)
+    else:
+        check_size_product("n_features * hidden", n_features, hidden)
+        check_size_product("hidden * n_classes", hidden, n_classes)
     with torch.random.fork_rng():
         torch.manual_seed(seed)
         if hidden is None:
@@ -350,6 +489,16 @@ def fit_full_batch(
     list of float
         The training loss at every step.
 
+    Raises
+    ------
+    ValueError
+        For invalid arguments, and when training diverges: the one documented
+        behaviour of a diverging optimiser in this package is a
+        :class:`ValueError` naming the step size (here ``lr``), raised at the
+        first non-finite loss.
+    TypeError
+        If ``loss_fn`` does not return a scalar floating-point tensor.
+
     Examples
     --------
     >>> import numpy as np, torch
@@ -361,34 +510,35 @@ def fit_full_batch(
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    if not callable(loss_fn):
-        raise TypeError("loss_fn must be callable")
-    steps = _int(steps, "steps")
-    if steps < 1:
-        raise ValueError(f"steps must be >= 1, got {steps}")
-    lr = _number(lr, "lr")
-    if lr <= 0:
-        raise ValueError(f"lr must be > 0, got {lr}")
-    weight_decay = _number(weight_decay, "weight_decay")
-    if weight_decay < 0:
-        raise ValueError(f"weight_decay must be >= 0, got {weight_decay}")
-    Xt = torch.as_tensor(np.asarray(X), dtype=torch.get_default_dtype())
-    ya = np.asarray(y)
-    if Xt.ndim != 2:
-        raise ValueError(f"X must have shape (N, d), got {tuple(Xt.shape)}")
+    check_callable(loss_fn, "loss_fn")
+    steps = check_size(steps, "steps")
+    lr = check_number(lr, "lr", low=0.0, low_open=True)
+    weight_decay = check_number(weight_decay, "weight_decay", low=0.0)
+    seed = check_seed(seed)
+    Xa = as_float_array(X, "X", allow_bool=False)
+    if Xa.ndim != 2:
+        raise ValueError(f"X must have shape (N, d), got {Xa.shape}")
+    check_finite(Xa, "X")
+    Xt = torch.as_tensor(Xa, dtype=torch.get_default_dtype())
+    if not torch.isfinite(Xt).all():
+        raise ValueError(f"X is too large for {torch.get_default_dtype()}")
+    ya = np.asarray(y) if y is not None else None
+    if ya is not None and ya.dtype.kind in "iub":
+        ya = as_int_array(ya, "y", allow_bool=True)
+    else:
+        ya = as_float_array(y, "y", allow_bool=False)
+        check_finite(ya, "y")
     if ya.shape != (Xt.shape[0],):
         raise ValueError(f"y must have shape ({Xt.shape[0]},), got {ya.shape}")
-    if not torch.isfinite(Xt).all():
-        raise ValueError("X must be finite")
     yt = torch.as_tensor(ya, dtype=torch.int64) if ya.dtype.kind in "iu" else torch.as_tensor(ya, dtype=Xt.dtype)
     sampler = None
     if sample_weights is not None:
-        sw = np.asarray(sample_weights, dtype=np.float64)
+        sw = as_float_array(sample_weights, "sample_weights", allow_bool=False).astype(np.float64)
         if sw.shape != ya.shape:
             raise ValueError(f"sample_weights must have shape {ya.shape}, got {sw.shape}")
         if not np.isfinite(sw).all() or (sw < 0).any() or sw.sum() <= 0:
             raise ValueError("sample_weights must be finite, non-negative and not all zero")
-        gen = torch.Generator().manual_seed(_int(seed, "seed"))
+        gen = torch.Generator().manual_seed(seed)
         sampler = torch.utils.data.WeightedRandomSampler(
             torch.as_tensor(sw), num_samples=len(ya), replacement=True, generator=gen
         )
@@ -402,7 +552,22 @@ def fit_full_batch(
             idx = torch.as_tensor(list(sampler))
             xb, yb = Xt[idx], yt[idx]
         opt.zero_grad()
-        loss = loss_fn(model(xb), yb)
+        try:
+            out = model(xb)
+        except (RuntimeError, IndexError) as exc:
+            raise ValueError(f"X of shape {tuple(Xt.shape)} does not fit the model: {exc}") from None
+        try:
+            loss = loss_fn(out, yb)
+        except (RuntimeError, IndexError) as exc:
+            raise ValueError(f"loss_fn(model(X), y) failed; check y against the model's output: {exc}") from None
+        if not isinstance(loss, Tensor) or loss.numel() != 1 or not loss.is_floating_point():
+            raise TypeError(f"loss_fn must return a scalar floating-point tensor, got {type(loss).__name__} "
+                            f"{tuple(loss.shape) if isinstance(loss, Tensor) else ''}")
+        if not torch.isfinite(loss):
+            raise ValueError(
+                f"training diverged: loss_fn returned {float(loss.detach())} at step {len(history)}; lower lr "
+                "(or check loss_fn and X)"
+            )
         loss.backward()
         opt.step()
         history.append(float(loss.detach()))

@@ -36,6 +36,7 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm import tqdm
 
+from ._validation import check_size, check_seed, check_number, check_size_product, check_finite, as_int_array, check_bool  # noqa: F401
 from ._validation import check_positive, check_probability
 
 __all__ = [
@@ -55,11 +56,7 @@ __all__ = [
 
 
 def _check_int(value: Any, name: str, *, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
+    return check_size(value, name, low=minimum)
 
 
 def _check_sparse(X: Any, name: str) -> sp.csr_matrix:
@@ -80,6 +77,8 @@ def _check_sparse(X: Any, name: str) -> sp.csr_matrix:
     X = sp.csr_matrix(X, dtype=np.float64 if X.dtype.kind != "f" else X.dtype)
     if not np.all(np.isfinite(X.data)):
         raise ValueError(f"{name} must be finite, but it contains NaN or an infinite value")
+    if X.data.size and np.abs(X.data).max() > np.finfo(np.float32).max:
+        raise ValueError(f"{name} has values too large for the model's float32 arithmetic")
     return X
 
 
@@ -251,6 +250,8 @@ def iter_bag_batches(
         if arr.ndim != 1 or arr.shape[0] != n:
             raise ValueError(f"y must be 1-D with one label per row of X ({n}), got shape {arr.shape}")
         targets = torch.from_numpy(arr.astype(np.int64))
+    if not isinstance(seed, np.random.Generator):
+        seed = check_seed(seed, allow_none=True)
     order = np.random.default_rng(seed).permutation(n) if shuffle else np.arange(n)
     for start in range(0, n, batch_size):
         rows = order[start : start + batch_size]
@@ -320,8 +321,9 @@ class FastTextModel(nn.Module):
         self.embedding_dim = _check_int(embedding_dim, "embedding_dim", minimum=1)
         if not isinstance(sparse, bool):
             raise TypeError(f"sparse must be a bool, got {type(sparse).__name__}")
-        if seed is not None:
-            seed = _check_int(seed, "seed", minimum=0)
+        check_size_product("num_features * embedding_dim", self.num_features, self.embedding_dim)
+        check_size_product("num_classes * embedding_dim", self.num_classes, self.embedding_dim)
+        seed = check_seed(seed, allow_none=True)
         # skip_init: the default initialisers would draw from the global RNG; ours follow below.
         self.embedding = nn.utils.skip_init(
             nn.EmbeddingBag, self.num_features, self.embedding_dim, mode="sum", sparse=sparse
@@ -341,8 +343,23 @@ class FastTextModel(nn.Module):
         per_sample_weights: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """Logits, shape (n_bags, num_classes); the arguments are those of a :class:`BagBatch`."""
+        for t, name in ((indices, "indices"), (offsets, "offsets")):
+            if not isinstance(t, torch.Tensor) or t.dtype not in (torch.int64, torch.int32):
+                raise TypeError(f"{name} must be an int64 or int32 tensor, got {getattr(t, 'dtype', type(t).__name__)}")
+            if t.ndim != 1:
+                raise ValueError(f"{name} must be 1-D, got shape {tuple(t.shape)}")
+        if indices.numel() and (int(indices.min()) < 0 or int(indices.max()) >= self.num_features):
+            raise ValueError(f"indices must lie in [0, num_features = {self.num_features})")
+        if offsets.numel() == 0 or int(offsets[0]) != 0 or bool((offsets[1:] < offsets[:-1]).any()) or int(offsets[-1]) > indices.numel():
+            raise ValueError("offsets must start at 0, be non-decreasing and not exceed len(indices)")
         if per_sample_weights is not None:
+            if not isinstance(per_sample_weights, torch.Tensor) or not per_sample_weights.is_floating_point():
+                raise TypeError(f"per_sample_weights must be a floating-point tensor or None, got {getattr(per_sample_weights, 'dtype', type(per_sample_weights).__name__)}")
+            if per_sample_weights.shape != indices.shape:
+                raise ValueError(f"per_sample_weights must have the shape of indices {tuple(indices.shape)}, got {tuple(per_sample_weights.shape)}")
             per_sample_weights = per_sample_weights.to(self.embedding.weight.dtype)
+            if not torch.isfinite(per_sample_weights).all():
+                raise ValueError("per_sample_weights must be finite (in the model's dtype)")
         return self.linear(self.embedding(indices, offsets, per_sample_weights=per_sample_weights))
 
 
@@ -485,7 +502,7 @@ def train_fasttext(
     feature_dropout = check_probability(feature_dropout, "feature_dropout", closed_right=False)
     patience = _check_int(patience, "patience", minimum=1)
     min_delta = check_positive(min_delta, "min_delta", allow_zero=True)
-    seed = _check_int(seed, "seed", minimum=0)
+    seed = check_seed(seed)
     if not isinstance(progress, bool):
         raise TypeError(f"progress must be a bool, got {type(progress).__name__}")
     if not isinstance(desc, str):
@@ -561,8 +578,8 @@ def train_fasttext(
     finally:
         bar.close()
     if best_state is None:
-        raise FloatingPointError(
-            "the validation loss was never finite; lower lr (training diverged)"
+        raise ValueError(
+            "training diverged: the validation loss was never finite; lower lr (or rescale X_train)"
         )
     model.load_state_dict(best_state)
     model.eval()
@@ -635,7 +652,9 @@ def predict_proba(
     """
     temperature = check_positive(temperature, "temperature")
     logits = predict_logits(model, X, batch_size=batch_size)
-    return torch.softmax(torch.from_numpy(logits / temperature), dim=1).numpy()
+    with np.errstate(over="ignore"):  # shifted logits are <= 0: a tiny T gives -inf, i.e. probability 0
+        scaled = (logits - logits.max(axis=1, keepdims=True)) / temperature
+    return torch.softmax(torch.from_numpy(scaled), dim=1).numpy()
 
 
 # --------------------------------------------------------------------------- estimator

@@ -53,6 +53,7 @@ script's fatal messages.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import sys
@@ -394,7 +395,7 @@ def read_conll(
     return _counts_from_stream(tables, true_s, pred_s, tok)
 
 
-_USAGE = "usage: python -m xentbook.ner [-l] [-r] [-d delimiter] [-o outside-tag] < file\n"
+_USAGE = "usage: python -m xentbook.ner [-l] [-r] [-d delimiter] [-o outside-tag] [file]  (or < file)"
 
 
 def _to_bytes_str(arg: str) -> str:
@@ -434,17 +435,26 @@ def main(
                   PER: precision: 100.00%; recall: 100.00%; FB1: 100.00  1
     <BLANKLINE>
     """
+    if argv is not None and (isinstance(argv, (str, bytes)) or not isinstance(argv, Sequence)):
+        raise TypeError(f"argv must be a sequence of str arguments, got {type(argv).__name__}")
     args = list(sys.argv[1:] if argv is None else argv)
     if any(not isinstance(a, str) for a in args):
         raise TypeError("argv must contain str arguments")
     stdin = sys.stdin.buffer if stdin is None else stdin
     stdout = sys.stdout.buffer if stdout is None else stdout
     stderr = sys.stderr if stderr is None else stderr
+    for stream, name, method, binary in ((stdin, "stdin", "read", True), (stdout, "stdout", "write", True), (stderr, "stderr", "write", False)):
+        if not callable(getattr(stream, method, None)) or getattr(stream, "closed", False):
+            raise TypeError(f"{name} must be an open {'binary' if binary else 'text'} stream with a {method}() method, got {type(stream).__name__}")
+        if isinstance(stream, io.TextIOBase) == binary:
+            raise TypeError(f"{name} must be a {'binary' if binary else 'text'} stream, got {type(stream).__name__}")
 
     def fail(message: str, status: int) -> int:
-        stderr.write(message if message.endswith("\n") else message + "\n")
+        # one line: the message, then where to look (the CLI habit), never the usage block
+        message = message.rstrip("\n").replace("\n", " ")
         if status == 255:
-            stderr.write(_USAGE)
+            message += f" ({_USAGE})"
+        stderr.write(message + "\n")
         stderr.flush()
         return status
 
@@ -466,9 +476,16 @@ def main(
                 o_tag = value
         else:
             return fail(f"conlleval: unknown argument {opt}", 255)
-    if args:
-        return fail("conlleval: unexpected command line argument", 255)
-    data = stdin.read()
+    if len(args) > 1:
+        return fail(f"conlleval: expected at most one input file, got {len(args)} arguments", 255)
+    if args:  # a file argument, as well as standard input (the script reads only stdin)
+        try:
+            with open(args[0], "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            return fail(f"conlleval: cannot read {args[0]}: {exc.strerror or exc}", 2)
+    else:
+        data = stdin.read()
     try:
         counts = read_conll(data, delimiter=delimiter, raw=raw, o_tag=o_tag)
     except ConllevalInputError as exc:

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import check_size
 from ._input import Encoded, encode, sentence_starts
 
 __all__ = [
@@ -263,7 +264,7 @@ def is_well_formed(tags: Any, scheme: str) -> bool:
 
 def _check_spans(spans: Any, length: int, name: str) -> list[tuple[int, int, str]]:
     if isinstance(spans, (str, bytes)) or not isinstance(spans, (Sequence, set, frozenset)):
-        raise TypeError(f"{name} must be a collection of (start, end, type) triples")
+        raise TypeError(f"{name} must be a collection of (start, end, type) triples, got {type(spans).__name__}")
     out = []
     for k, s in enumerate(spans):
         if not isinstance(s, Sequence) or isinstance(s, (str, bytes)) or len(s) != 3:
@@ -319,11 +320,8 @@ def render_tags(spans: Any, length: int, scheme: str) -> list[str]:
     ['B-PER', 'L-PER', 'U-PER', 'O', 'U-LOC']
     """
     scheme = _check_scheme(scheme)
-    if isinstance(length, bool) or not isinstance(length, (int, np.integer)):
-        raise TypeError(f"length must be an int, got {type(length).__name__}")
-    if length < 0:
-        raise ValueError(f"length must be >= 0, got {length}")
-    items = _check_spans(spans, int(length), "spans")
+    length = check_size(length, "length", low=0)
+    items = _check_spans(spans, length, "spans")
     tags = ["O"] * int(length)
     ends_at = {b: t for a, b, t in items}
     starts_at = {a: t for a, b, t in items}

@@ -90,12 +90,12 @@ class SemEvalResult:
 
     @property
     def actual(self) -> int:
-        """Predicted entities: ``correct + incorrect + partial + spurious``."""
+        """The number of predicted entities, ``correct + incorrect + partial + spurious``."""
         return self.correct + self.incorrect + self.partial + self.spurious
 
     @property
     def possible(self) -> int:
-        """Gold entities: ``correct + incorrect + partial + missed``."""
+        """The number of gold entities, ``correct + incorrect + partial + missed``."""
         return self.correct + self.incorrect + self.partial + self.missed
 
     @property
@@ -246,7 +246,7 @@ class ErrorRecord:
 
     @property
     def type(self) -> str:
-        """The entity type the error is filed under: the predicted type, or the gold type if missed."""
+        """The entity type the error is filed under (the predicted type, or the gold type if missed)."""
         return self.pred.type if self.pred is not None else self.gold.type  # type: ignore[union-attr]
 
 
