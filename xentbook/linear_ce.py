@@ -52,7 +52,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import as_float_array, check_finite, check_positive, check_probability, check_reduction
+from ._validation import as_float_array, check_finite, check_int, check_positive, check_probability, check_reduction
 from .numerics import logsumexp
 
 __all__ = ["linear_cross_entropy", "linear_cross_entropy_and_grad"]
@@ -63,24 +63,16 @@ __all__ = ["linear_cross_entropy", "linear_cross_entropy_and_grad"]
 # ----------------------------------------------------------------------------
 
 
-def _check_int(value: Any, name: str, *, minimum: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {int(value)}")
-    return int(value)
-
-
 def _check_options(
     ignore_index: Any, label_smoothing: Any, reduction: Any, z_loss: Any, chunk_size: Any, vocab_chunk: Any
 ) -> tuple[int, float, str, float, int, int]:
     return (
-        _check_int(ignore_index, "ignore_index"),
+        check_int(ignore_index, "ignore_index"),
         check_probability(label_smoothing, "label_smoothing"),
         check_reduction(reduction),
         check_positive(z_loss, "z_loss", allow_zero=True),
-        _check_int(chunk_size, "chunk_size", minimum=1),
-        _check_int(vocab_chunk, "vocab_chunk", minimum=1),
+        check_int(chunk_size, "chunk_size", low=1),
+        check_int(vocab_chunk, "vocab_chunk", low=1),
     )
 
 
