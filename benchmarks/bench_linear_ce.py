@@ -103,7 +103,7 @@ def main() -> None:
     if ns.repeats is None:
         ns.repeats = 3 if ns.small else 1
     if ns.chunks is None:
-        ns.chunks = f"256x{ns.v},1024x{ns.v // 4}"
+        ns.chunks = f"256x{ns.v},1024x{ns.v // 4},1024x{ns.v // 16}"
     chunks = [tuple(int(x) for x in c.split("x")) for c in ns.chunks.split(",")]
     print(f"N={ns.n} d={ns.d} V={ns.v} float32, forward+backward, best of {ns.repeats}")
     print(f"naive logits alone: {ns.n * ns.v * 4 / 2**20:.0f} MiB; weight.grad: {ns.v * ns.d * 4 / 2**20:.0f} MiB")
