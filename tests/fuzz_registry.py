@@ -29,6 +29,8 @@ YMULTI = lambda: np.array([0, 1, 2, 2, 0, 1, 0, 2])  # noqa: E731
 CODE = lambda: ("0", "10", "11")  # noqa: E731
 TAGS_T = lambda: [["B-PER", "I-PER", "O", "B-LOC"], ["O", "B-ORG"]]  # noqa: E731
 TAGS_P = lambda: [["B-PER", "I-PER", "O", "B-ORG"], ["O", "B-ORG"]]  # noqa: E731
+HID = lambda: np.array([[0.5, -1.0], [1.0, 0.25], [-0.5, 2.0]])  # noqa: E731
+WVOC = lambda: np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.5], [0.5, 0.5]])  # noqa: E731
 PRIORS = lambda: np.array([0.4, 0.3, 0.2, 0.1])  # noqa: E731
 
 
@@ -287,6 +289,22 @@ def _specs() -> dict[str, Spec]:
     ]
     for f in ("binary_cross_entropy_with_logits", "binary_cross_entropy_with_logits_grad", "binary_cross_entropy_with_logits_and_grad"):
         S[m + f] = Spec(bce_args(), nonfinite_ok=_neg)
+    # ---------------------------------------------------------------- linear_ce
+    m = "xentbook.linear_ce."
+    lce_args = lambda: [  # noqa: E731
+        Arg("hidden", HID, "array"),
+        Arg("weight", WVOC, "array"),
+        Arg("target", TARGET, "labels"),
+        Arg("bias", lambda: np.array([0.0, 0.1, -0.1, 0.2]), "array"),
+        IGNORE,
+        Arg("label_smoothing", lambda: 0.1, "prob", keyword=True),
+        REDUCTION(),
+        Arg("z_loss", lambda: 1e-4, "float", keyword=True),
+        Arg("chunk_size", lambda: 2, "size", keyword=True),
+        Arg("vocab_chunk", lambda: 3, "size", keyword=True),
+    ]
+    for f in ("linear_cross_entropy", "linear_cross_entropy_and_grad"):
+        S[m + f] = Spec(lce_args(), nonfinite_ok=_neg)
     # ---------------------------------------------------------------- gradcheck
     m = "xentbook.gradcheck."
     x2 = lambda: np.array([0.5, -1.0])  # noqa: E731
@@ -515,6 +533,14 @@ def _specs() -> dict[str, Spec]:
     S[m + "SoftmaxFocalLoss.forward"] = fwd(lambda: xnn.SoftmaxFocalLoss(), _torch_logits(), _torch_targets())
     S[m + "LogitAdjustedLoss.forward"] = fwd(lambda: xnn.LogitAdjustedLoss(PRIORS()), _torch_logits(), _torch_targets())
     S[m + "GeneralizedCrossEntropyLoss.forward"] = fwd(lambda: xnn.GeneralizedCrossEntropyLoss(), _torch_logits(), _torch_targets())
+    S[m + "linear_cross_entropy"] = Spec(
+        [Arg("hidden", _t(lambda torch: torch.tensor(HID())), "tensor"), Arg("weight", _t(lambda torch: torch.tensor(WVOC())), "tensor"),
+         Arg("target", _torch_targets(), "tlabels"), Arg("bias", _t(lambda torch: torch.tensor(np.array([0.0, 0.1, -0.1, 0.2]))), "tensor"),
+         IGNORE, Arg("label_smoothing", lambda: 0.1, "prob", keyword=True), REDUCTION(),
+         Arg("z_loss", lambda: 1e-4, "float", keyword=True), Arg("chunk_size", lambda: 2, "size", keyword=True),
+         Arg("vocab_chunk", lambda: 3, "size", keyword=True)],
+        nonfinite_ok=_neg,
+    )
     S[m + "make_classifier"] = Spec([Arg("n_features", lambda: 2, "size"), Arg("n_classes", lambda: 3, "size"), Arg("hidden", lambda: 4, "size", keyword=True), SEED])
 
     def _loss_fn():

