@@ -329,3 +329,13 @@ def test_torch_bad_types(kwargs, word):
     base = dict(hidden=torch.tensor(H0), weight=torch.tensor(W0), target=torch.as_tensor(Y0), bias=torch.tensor(B0))
     with pytest.raises(TypeError, match=word):
         torch_lce(**{**base, **kwargs})
+
+
+def test_overflowing_logits_are_a_clear_error_not_inf():
+    """Finite inputs whose logits exceed float64 (found by the fuzz suite): ValueError, not inf."""
+    H = np.array([[1.0, 2.0], [2.0, 1.0], [0.5, 0.5]])
+    W = np.array([[1e308, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    y = np.array([0, 1, 2])
+    for f in (linear_cross_entropy, linear_cross_entropy_and_grad):
+        with pytest.raises(ValueError, match="overflow float64"):
+            f(H, W, y)

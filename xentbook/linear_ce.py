@@ -52,7 +52,15 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import as_float_array, check_finite, check_int, check_positive, check_probability, check_reduction
+from ._validation import (
+    as_float_array,
+    check_finite,
+    check_int,
+    check_positive,
+    check_probability,
+    check_reduction,
+    stable_sum,
+)
 from .numerics import logsumexp
 
 __all__ = ["linear_cross_entropy", "linear_cross_entropy_and_grad"]
@@ -246,16 +254,25 @@ def _prepare_numpy(hidden: Any, weight: Any, bias: Any, target: Any, ignore_inde
     return f64(H), f64(W), f64(b), np.where(valid, t, 0), valid, dtype
 
 
+def _check_no_overflow(per: np.ndarray, valid: np.ndarray, grads: tuple = ()) -> None:
+    """Finite inputs whose logits or gradients exceed float64: a clear error, not inf or NaN."""
+    if not np.all(np.isfinite(per[valid])) or any(g is not None and not np.all(np.isfinite(g)) for g in grads):
+        raise ValueError(
+            "hidden, weight or bias is too large: the logits hidden @ weight.T + bias or their "
+            "gradients overflow float64 (rescale them)"
+        )
+
+
 def _reduce(per: np.ndarray, valid: np.ndarray, reduction: str) -> tuple[Any, np.ndarray]:
-    """Reduced loss and the per-row gradient scale (float64)."""
+    """Reduced loss and the per-row gradient scale (float64); the sums cannot overflow."""
     if reduction == "none":
         return per, valid.astype(np.float64)
     if reduction == "sum":
-        return per.sum(), valid.astype(np.float64)
+        return np.float64(stable_sum(per)), valid.astype(np.float64)
     n_valid = int(np.count_nonzero(valid))
     if n_valid == 0:  # torch: 0/0 = NaN loss, zero gradient
         return np.float64(np.nan), np.zeros(valid.shape)
-    return per.sum() / n_valid, valid / n_valid
+    return np.float64(stable_sum(per, n_valid)), valid / n_valid
 
 
 _DOC_PARAMS = """
@@ -356,8 +373,10 @@ def linear_cross_entropy_and_grad(
     )
     H, W, b, y, valid, dtype = _prepare_numpy(hidden, weight, bias, target, ignore_index)
     stats, _ = _sweep(_NumpyOps, H, W, b, y, eps, zl, cn, cv)
-    loss, scale = _reduce(_per_token(stats, valid, eps, zl, W.shape[0]), valid, reduction)
+    per = _per_token(stats, valid, eps, zl, W.shape[0])
+    loss, scale = _reduce(per, valid, reduction)
     _, grads = _sweep(_NumpyOps, H, W, b, y, eps, zl, cn, cv, stats=stats, scale=scale)
+    _check_no_overflow(per, valid, grads)
     gH, gW, gb = grads
     loss = loss.astype(dtype) if reduction == "none" else dtype.type(loss)
     return loss, (gH.astype(dtype), gW.astype(dtype), None if gb is None else gb.astype(dtype))
@@ -418,7 +437,9 @@ def linear_cross_entropy(
     )
     H, W, b, y, valid, dtype = _prepare_numpy(hidden, weight, bias, target, ignore_index)
     stats, _ = _sweep(_NumpyOps, H, W, b, y, eps, zl, cn, cv)
-    loss, _ = _reduce(_per_token(stats, valid, eps, zl, W.shape[0]), valid, reduction)
+    per = _per_token(stats, valid, eps, zl, W.shape[0])
+    _check_no_overflow(per, valid)
+    loss, _ = _reduce(per, valid, reduction)
     return loss.astype(dtype) if reduction == "none" else dtype.type(loss)
 
 
