@@ -1194,8 +1194,8 @@ def _name_length(word: str) -> int:
     return len(_ANNOTATION_RE.sub("", word))
 
 
-#: Two-character (compound) surnames: the only two-character tokens that start a
-#: surname + given-name pair in a run of ``nr`` tokens.
+#: The two-character (compound) surnames, the only two-character tokens that
+#: start a surname + given-name pair in a run of ``nr`` tokens.
 COMPOUND_SURNAMES: frozenset[str] = frozenset(
     "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 轩辕 南宫 西门 "
     "独孤 澹台 公冶 宗政 濮阳 淳于 单于 太叔 申屠 钟离 闻人 万俟 赫连 呼延 百里 东郭 "

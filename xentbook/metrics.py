@@ -220,8 +220,8 @@ def log_loss(
     are in sorted class order; a 1-D ``y_proba`` (or one column) is the
     probability of the larger class; ``y_true`` may also be an indicator
     matrix (one column per class, rows may hold several 1s).  Rows of
-    ``y_proba`` that do not sum to one (within
-    :func:`~xentbook._validation.distribution_tolerance`) raise
+    ``y_proba`` that do not sum to one (within a tolerance that grows with
+    the dtype's rounding error and the number of classes) raise
     :class:`ValueError`, where scikit-learn only warns: the log-loss of
     non-probabilities is no log-loss.  Negative sample weights are accepted,
     as in scikit-learn.
