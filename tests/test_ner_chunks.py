@@ -79,7 +79,7 @@ def test_conlleval_mode_matches_seqeval_default_on_iob_input(corpus):
 def test_conlleval_mode_reads_every_conll_scheme(corpus, scheme):
     # the script was written for IOB1/IOB2/IOE1/IOE2: well-formed input in any
     # of them yields exactly the spans it encodes
-    tags = [render_tags(s, n, scheme) for n, s in corpus]
+    tags = [render_tags(s, n, scheme=scheme) for n, s in corpus]
     expected = {Entity(i, a, b, t) for i, (_, s) in enumerate(corpus) for a, b, t in s}
     assert set(get_entities(tags)) == expected
 
@@ -143,7 +143,7 @@ def test_split_tag():
 @settings(max_examples=150, deadline=None)
 @given(spans_corpus(), st.sampled_from(sorted(SCHEMES)))
 def test_strict_mode_on_well_formed_input_matches_seqeval_and_spans(corpus, scheme):
-    tags = [render_tags(s, n, scheme) for n, s in corpus]
+    tags = [render_tags(s, n, scheme=scheme) for n, s in corpus]
     expected = {Entity(i, a, b, t) for i, (_, s) in enumerate(corpus) for a, b, t in s}
     ours = get_entities(tags, mode="strict", scheme=scheme)
     assert set(ours) == expected

@@ -63,7 +63,7 @@ from typing import IO, Any, Sequence
 import numpy as np
 
 from ._input import encode
-from .chunks import _conll_tables, _run_machine, _stream
+from ._core import conll_tables, run_machine, stream
 
 __all__ = [
     "ConllevalCounts",
@@ -141,7 +141,7 @@ def _counts_from_stream(tables: Any, true_s: np.ndarray, pred_s: np.ndarray, tok
     pc, pt = tables.category[pred_s], tables.type_id[pred_s]
     if true_s.size == 0:
         return ConllevalCounts(0, 0, {}, {}, {})
-    m = _run_machine(tc, tt, pc, pt)
+    m = run_machine(tc, tt, pc, pt)
     fc, fg, cc = _counts(tables.types, tt[m.start_true], pt[m.start_pred], m.correct_types)
     correct_tags = int(np.count_nonzero(tables.key[true_s][token] == tables.key[pred_s][token]))
     return ConllevalCounts(int(np.count_nonzero(token)), correct_tags, fc, fg, cc)
@@ -195,8 +195,8 @@ def conlleval_counts(y_true: Any, y_pred: Any, *, raw: bool = False, o_tag: str 
     if not raw and o_tag != "O":
         raise ValueError("o_tag only has an effect with raw=True (as the script's -o with -r)")
     enc = encode([("y_true", y_true), ("y_pred", y_pred)])
-    tables = _conll_tables(enc.vocab, raw=raw, o_tag=o_tag)
-    pos, true_s, pred_s = _stream(enc, tables)
+    tables = conll_tables(enc.vocab, raw=raw, o_tag=o_tag)
+    pos, true_s, pred_s = stream(enc, tables)
     token = np.zeros(true_s.size, dtype=bool)
     token[pos] = True
     return _counts_from_stream(tables, true_s, pred_s, token)
@@ -387,7 +387,7 @@ def read_conll(
         return ConllevalCounts(0, 0, {}, {}, {})
     vocab = sorted(set(gold) | set(pred))
     index = {v: k for k, v in enumerate(vocab)}
-    tables = _conll_tables(vocab, raw=raw, o_tag=o_tag)
+    tables = conll_tables(vocab, raw=raw, o_tag=o_tag)
     true_s = np.fromiter(map(index.__getitem__, gold), dtype=np.int32, count=len(gold))
     pred_s = np.fromiter(map(index.__getitem__, pred), dtype=np.int32, count=len(pred))
     tok = np.array(token, dtype=bool)

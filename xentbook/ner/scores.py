@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from ._input import encode
-from .chunks import _check_mode, _conll_tables, _run_machine, _stream, _strict_arrays
+from ._core import check_mode, conll_tables, run_machine, strict_arrays, stream
 
 __all__ = [
     "EntityScores",
@@ -161,50 +161,29 @@ class EntityScores:
 def _scores(y_true: Any, y_pred: Any, mode: str, scheme: str | None) -> EntityScores:
     enc = encode([("y_true", y_true), ("y_pred", y_pred)])
     if mode == "conlleval":
-        tables = _conll_tables(enc.vocab)
-        pos, ts, ps = _stream(enc, tables)
+        tables = conll_tables(enc.vocab)
+        _, ts, ps = stream(enc, tables)
         tt, pt = tables.type_id[ts], tables.type_id[ps]
-        m = _run_machine(tables.category[ts], tt, tables.category[ps], pt)
-        k = len(tables.types)
-        n_true = np.bincount(tt[m.start_true], minlength=k)
-        n_pred = np.bincount(pt[m.start_pred], minlength=k)
-        tp = np.bincount(m.correct_types, minlength=k)
-        keep = np.flatnonzero((n_true > 0) | (n_pred > 0) | (tp > 0))
+        m = run_machine(tables.category[ts], tt, tables.category[ps], pt)
+        names = tables.types  # sorted
+        true_types, pred_types, correct_types = tt[m.start_true], pt[m.start_pred], m.correct_types
         key = tables.key
         n_ok = int(np.count_nonzero(key[enc.codes[0]] == key[enc.codes[1]]))
-        return EntityScores(
-            tuple(tables.types[i] for i in keep),
-            tp[keep].astype(np.int64),
-            n_pred[keep].astype(np.int64),
-            n_true[keep].astype(np.int64),
-            enc.n_tokens,
-            n_ok,
-            mode,
-        )
-    assert scheme is not None
-    arrays, names = _strict_arrays(enc, scheme)
-    (g_first, g_stop, g_ty), (p_first, p_stop, p_ty) = arrays
-    k = len(names)
-    # one integer key per entity: (start, end, type) in the flat token index
-    width = np.int64(enc.n_tokens + 1)
-    g_key = (g_first.astype(np.int64) * width + g_stop) * k + g_ty
-    p_key = (p_first.astype(np.int64) * width + p_stop) * k + p_ty
-    hit = np.isin(p_key, g_key)
-    n_true = np.bincount(g_ty, minlength=k)
-    n_pred = np.bincount(p_ty, minlength=k)
-    tp = np.bincount(p_ty[hit], minlength=k)
-    keep = np.flatnonzero((n_true > 0) | (n_pred > 0))
+    else:
+        assert scheme is not None
+        arrays, names = strict_arrays(enc, scheme)
+        (g_first, g_stop, true_types), (p_first, p_stop, pred_types) = arrays
+        # one integer key per entity: (start, end, type) in the flat token index
+        width, k = np.int64(enc.n_tokens + 1), len(names)
+        g_key = (g_first.astype(np.int64) * width + g_stop) * k + true_types
+        p_key = (p_first.astype(np.int64) * width + p_stop) * k + pred_types
+        correct_types = pred_types[np.isin(p_key, g_key)]
+        n_ok = int(np.count_nonzero(enc.codes[0] == enc.codes[1]))
+    counts = [np.bincount(t, minlength=len(names)).astype(np.int64) for t in (correct_types, pred_types, true_types)]
+    keep = np.flatnonzero((counts[0] > 0) | (counts[1] > 0) | (counts[2] > 0))
     order = keep[np.argsort([names[i] for i in keep], kind="stable")]
-    n_ok = int(np.count_nonzero(enc.codes[0] == enc.codes[1]))
-    return EntityScores(
-        tuple(names[i] for i in order),
-        tp[order].astype(np.int64),
-        n_pred[order].astype(np.int64),
-        n_true[order].astype(np.int64),
-        enc.n_tokens,
-        n_ok,
-        mode,
-    )
+    tp, n_pred, n_true = (c[order] for c in counts)
+    return EntityScores(tuple(names[i] for i in order), tp, n_pred, n_true, enc.n_tokens, n_ok, mode)
 
 
 def entity_scores(
@@ -235,7 +214,7 @@ def entity_scores(
     >>> s.average("micro")
     (0.5, 0.5, 0.5, 2)
     """
-    mode, scheme = _check_mode(mode, scheme)
+    mode, scheme = check_mode(mode, scheme)
     return _scores(y_true, y_pred, mode, scheme)
 
 
