@@ -506,7 +506,7 @@ def _specs() -> dict[str, Spec]:
     S[m + "EntityScores"] = Spec(record="result record returned by entity_scores")
     S[m + "EntityScores.average"] = Spec([Arg("average", lambda: "macro", "choice")], call=lambda average: _entity_scores().average(average))
     S[m + "EntityScores.to_dict"] = Spec([], call=lambda: _entity_scores().to_dict())
-    S[m + "EntityScores.report"] = Spec([Arg("digits", lambda: 3, "size")], call=lambda digits: _entity_scores().report(digits))
+    S[m + "EntityScores.report"] = Spec([Arg("digits", lambda: 3, "size", keyword=True)], call=lambda digits: _entity_scores().report(digits=digits))
     S[m + "entity_scores"] = Spec(yt + [mode, sch])
     S[m + "precision_recall_fscore_support"] = Spec(yt + [Arg("average", lambda: "micro", "choice", keyword=True), mode, sch])
     S[m + "f1_score"] = Spec(yt + [Arg("average", lambda: "micro", "choice", keyword=True), mode, sch])

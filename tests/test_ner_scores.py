@@ -125,9 +125,9 @@ def test_score_errors():
     with pytest.raises(ValueError, match="average must be one of"):
         entity_scores(["O"], ["O"]).average("binary")
     with pytest.raises(ValueError, match="digits must be >= 0"):
-        entity_scores(["O"], ["O"]).report(-1)
+        entity_scores(["O"], ["O"]).report(digits=-1)
     with pytest.raises(TypeError, match="digits must be an integer"):
-        entity_scores(["O"], ["O"]).report(2.0)
+        entity_scores(["O"], ["O"]).report(digits=2.0)
     with pytest.raises(ValueError, match="same length"):
         token_accuracy(["O"], ["O", "O"])
     with pytest.raises(ValueError, match="needs a scheme"):

@@ -18,7 +18,7 @@ module                 contents
                        multi-label targets
 =====================  ======================================================
 
-Every public name is re-exported here and from :mod:`xentbook`.
+Every public name is re-exported here and from ``xentbook``.
 """
 
 from __future__ import annotations

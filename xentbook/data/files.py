@@ -7,7 +7,7 @@ every file is checked against the size and SHA-256 digest recorded in
 :class:`FileNotFoundError`, a changed one :class:`ChecksumError`; both say
 what was expected and how to install the right version.
 
-The loaders of :mod:`xentbook.data` read a file through :func:`verified_lines`:
+The loaders of :mod:`xentbook.data` read a file through ``verified_lines``:
 they hash the bytes they have read and parse those same bytes, so what they
 return always comes from verified content.
 """

@@ -140,7 +140,7 @@ class EntityScores:
             out[f"{avg} avg"] = {"precision": p, "recall": r, "f1-score": f, "support": s}
         return out
 
-    def report(self, digits: int = 3) -> str:
+    def report(self, *, digits: int = 3) -> str:
         """A plain-text table: one row per type, then the three averages."""
         digits = check_int(digits, "digits", low=0, high=100)
         rows = self.to_dict()
@@ -304,7 +304,7 @@ def classification_report(
     weighted avg      0.500      0.500      0.500        2
     <BLANKLINE>
     """
-    return entity_scores(y_true, y_pred, mode=mode, scheme=scheme).report(digits)
+    return entity_scores(y_true, y_pred, mode=mode, scheme=scheme).report(digits=digits)
 
 
 def token_accuracy(y_true: Any, y_pred: Any) -> float:
