@@ -10,18 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xentbook.data import (
-    Reviews,
-    dedupe_key,
-    load_reviews,
-    near_duplicate_groups,
-    near_duplicate_pairs,
-)
-
-
-@pytest.fixture(scope="module")
-def reviews() -> Reviews:
-    return load_reviews()
+from xentbook.data import dedupe_key, load_reviews, near_duplicate_groups, near_duplicate_pairs
 
 
 # ----------------------------------------------------------------------------- near-duplicates
@@ -99,7 +88,8 @@ def test_near_duplicate_pairs_match_brute_force(texts, t, n):
     assert near_duplicate_groups(texts, threshold=t, n=n).tolist() == _brute_components(len(texts), pairs)
 
 
-def test_near_duplicate_pairs_real_reviews(reviews):
+def test_near_duplicate_pairs_real_reviews():
+    reviews = load_reviews()
     # Brute force on a slice of real keys that contains near-duplicates.
     keys = sorted({dedupe_key(x) for x in reviews.texts[:3000]} - {""})
     assert near_duplicate_pairs(keys) == _brute_pairs(keys, 0.9, 3)
