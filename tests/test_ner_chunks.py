@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from seqeval.metrics.sequence_labeling import get_entities as seqeval_get_entities
 from seqeval.scheme import BILOU, IOB1, IOB2, IOBES, IOE1, IOE2, Entities
 
+from strategies import span_corpora
 from xentbook.ner import SCHEMES, Entity, get_entities, render_tags, split_tag
 
 SEQEVAL_SCHEME = {"IOB1": IOB1, "IOB2": IOB2, "IOE1": IOE1, "IOE2": IOE2, "IOBES": IOBES, "BILOU": BILOU}
@@ -25,25 +26,6 @@ def tags_from(prefixes: str, types=TYPES):
     return st.lists(st.lists(tag, min_size=0, max_size=12), min_size=1, max_size=6).filter(
         lambda c: any(c)
     )
-
-
-@st.composite
-def spans_corpus(draw, max_len=12):
-    """A corpus of random non-overlapping typed spans: (lengths, spans per sentence)."""
-    n_sent = draw(st.integers(1, 5))
-    out = []
-    for _ in range(n_sent):
-        n = draw(st.integers(1, max_len))
-        spans, i = [], 0
-        while i < n:
-            if draw(st.booleans()):
-                j = draw(st.integers(i + 1, min(n, i + 4)))
-                spans.append((i, j, draw(st.sampled_from(TYPES))))
-                i = j
-            else:
-                i += draw(st.integers(1, 2))
-        out.append((n, spans))
-    return out
 
 
 def seqeval_default(corpus):
@@ -75,11 +57,11 @@ def test_conlleval_mode_matches_seqeval_default_on_iob_input(corpus):
 
 
 @settings(max_examples=200, deadline=None)
-@given(spans_corpus(), st.sampled_from(["IOB1", "IOB2", "IOE1", "IOE2"]))
+@given(span_corpora(TYPES), st.sampled_from(["IOB1", "IOB2", "IOE1", "IOE2"]))
 def test_conlleval_mode_reads_every_conll_scheme(corpus, scheme):
     # the script was written for IOB1/IOB2/IOE1/IOE2: well-formed input in any
     # of them yields exactly the spans it encodes
-    tags = [render_tags(s, n, scheme) for n, s in corpus]
+    tags = [render_tags(s, n, scheme=scheme) for n, s in corpus]
     expected = {Entity(i, a, b, t) for i, (_, s) in enumerate(corpus) for a, b, t in s}
     assert set(get_entities(tags)) == expected
 
@@ -141,9 +123,9 @@ def test_split_tag():
 
 
 @settings(max_examples=150, deadline=None)
-@given(spans_corpus(), st.sampled_from(sorted(SCHEMES)))
+@given(span_corpora(TYPES), st.sampled_from(sorted(SCHEMES)))
 def test_strict_mode_on_well_formed_input_matches_seqeval_and_spans(corpus, scheme):
-    tags = [render_tags(s, n, scheme) for n, s in corpus]
+    tags = [render_tags(s, n, scheme=scheme) for n, s in corpus]
     expected = {Entity(i, a, b, t) for i, (_, s) in enumerate(corpus) for a, b, t in s}
     ours = get_entities(tags, mode="strict", scheme=scheme)
     assert set(ours) == expected

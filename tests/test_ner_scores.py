@@ -120,12 +120,14 @@ def test_report_and_accuracy():
 def test_score_errors():
     with pytest.raises(ValueError, match="average must be one of"):
         precision_recall_fscore_support(["O"], ["O"], average="samples")
-    with pytest.raises(ValueError, match="average must be 'micro'"):
+    with pytest.raises(TypeError, match="average must be a string, one of"):
         f1_score(["O"], ["O"], average=None)
-    with pytest.raises(ValueError, match="average must be 'micro'"):
+    with pytest.raises(ValueError, match="average must be one of"):
         entity_scores(["O"], ["O"]).average("binary")
-    with pytest.raises(ValueError, match="digits must be an int"):
-        entity_scores(["O"], ["O"]).report(-1)
+    with pytest.raises(ValueError, match="digits must be >= 0"):
+        entity_scores(["O"], ["O"]).report(digits=-1)
+    with pytest.raises(TypeError, match="digits must be an integer"):
+        entity_scores(["O"], ["O"]).report(digits=2.0)
     with pytest.raises(ValueError, match="same length"):
         token_accuracy(["O"], ["O", "O"])
     with pytest.raises(ValueError, match="needs a scheme"):

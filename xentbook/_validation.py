@@ -355,3 +355,67 @@ def check_positive(value: float, name: str, *, allow_zero: bool = False) -> floa
     if not (value >= 0 if allow_zero else value > 0):
         raise ValueError(f"{name} must be a finite number {'>=' if allow_zero else '>'} 0, got {value}")
     return value
+
+
+# --- added by data ---
+
+
+def check_sequence(value: Any, name: str, *, of: type | tuple[type, ...] | None = None, what: str = "items") -> tuple:
+    """Validate a sequence (list, tuple, ...; not a string) and return it as a tuple.
+
+    With ``of``, every element must be an instance of it (:class:`TypeError`
+    naming the first one that is not, as ``name[i]``).
+    """
+    from collections.abc import Sequence
+
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise TypeError(f"{name} must be a sequence of {what}, got {_type_name(value)}")
+    out = tuple(value)
+    if of is not None:
+        for i, item in enumerate(out):
+            if not isinstance(item, of):
+                raise TypeError(f"{name} must contain {what}, but {name}[{i}] is {_type_name(item)}")
+    return out
+
+
+def check_texts(texts: Any, name: str = "texts") -> tuple[str, ...]:
+    """Validate a sequence of strings (not a single string) and return it as a tuple."""
+    return check_sequence(texts, name, of=str, what="strings")
+
+
+def check_path(value: Any, name: str, *, allow_none: bool = False) -> Any:
+    """Validate a filesystem path (``str`` or ``os.PathLike``), or None with ``allow_none``."""
+    import os
+
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a path{' or None' if allow_none else ''}, got {_type_name(value)}")
+    return value
+
+
+def check_str(value: Any, name: str, *, allow_empty: bool = True) -> str:
+    """Validate a string (:class:`TypeError` otherwise; :class:`ValueError` if empty and not allowed)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {_type_name(value)}")
+    if not allow_empty and not value:
+        raise ValueError(f"{name} must be a non-empty str")
+    return value
+
+
+def check_instance(value: Any, name: str, cls: type | tuple[type, ...], *, allow_none: bool = False) -> Any:
+    """Raise :class:`TypeError` unless ``value`` is an instance of ``cls`` (or None with ``allow_none``)."""
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, cls):
+        names = " or ".join(c.__name__ for c in (cls if isinstance(cls, tuple) else (cls,)))
+        raise TypeError(f"{name} must be a {names}{' or None' if allow_none else ''}, got {_type_name(value)}")
+    return value
+
+
+def check_lengths(arr: np.ndarray, length: int, name: str, other: str) -> None:
+    """Raise :class:`ValueError` unless ``arr`` is one-dimensional with one entry per item of ``other``."""
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
+    if arr.shape[0] != length:
+        raise ValueError(f"{other} and {name} must have the same length, got {length} and {arr.shape[0]}")

@@ -62,8 +62,9 @@ from typing import IO, Any, Sequence
 
 import numpy as np
 
+from .._validation import check_bool, check_sequence, check_str
 from ._input import encode
-from .chunks import _conll_tables, _run_machine, _stream
+from ._core import conll_tables, run_machine, stream
 
 __all__ = [
     "ConllevalCounts",
@@ -123,9 +124,7 @@ class ConllevalCounts:
 
     def report(self, *, latex: bool = False) -> str:
         """The script's report (``latex=True``: its ``-l`` table) as a string."""
-        if not isinstance(latex, bool):
-            raise TypeError(f"latex must be a bool, got {type(latex).__name__}")
-        return _format_report(self, latex=latex)
+        return _format_report(self, latex=check_bool(latex, "latex"))
 
 
 def _counts(types: list[str], true_types: np.ndarray, pred_types: np.ndarray, correct_types: np.ndarray) -> tuple[dict, ...]:
@@ -141,16 +140,10 @@ def _counts_from_stream(tables: Any, true_s: np.ndarray, pred_s: np.ndarray, tok
     pc, pt = tables.category[pred_s], tables.type_id[pred_s]
     if true_s.size == 0:
         return ConllevalCounts(0, 0, {}, {}, {})
-    m = _run_machine(tc, tt, pc, pt)
+    m = run_machine(tc, tt, pc, pt)
     fc, fg, cc = _counts(tables.types, tt[m.start_true], pt[m.start_pred], m.correct_types)
     correct_tags = int(np.count_nonzero(tables.key[true_s][token] == tables.key[pred_s][token]))
     return ConllevalCounts(int(np.count_nonzero(token)), correct_tags, fc, fg, cc)
-
-
-def _check_flag(value: Any, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
-    return bool(value)
 
 
 def conlleval_counts(y_true: Any, y_pred: Any, *, raw: bool = False, o_tag: str = "O") -> ConllevalCounts:
@@ -189,14 +182,13 @@ def conlleval_counts(y_true: Any, y_pred: Any, *, raw: bool = False, o_tag: str 
                   PER: precision: 100.00%; recall: 100.00%; FB1: 100.00  1
     <BLANKLINE>
     """
-    raw = _check_flag(raw, "raw")
-    if not isinstance(o_tag, str):
-        raise TypeError(f"o_tag must be a str, got {type(o_tag).__name__}")
+    raw = check_bool(raw, "raw")
+    o_tag = check_str(o_tag, "o_tag")
     if not raw and o_tag != "O":
         raise ValueError("o_tag only has an effect with raw=True (as the script's -o with -r)")
     enc = encode([("y_true", y_true), ("y_pred", y_pred)])
-    tables = _conll_tables(enc.vocab, raw=raw, o_tag=o_tag)
-    pos, true_s, pred_s = _stream(enc, tables)
+    tables = conll_tables(enc.vocab, raw=raw, o_tag=o_tag)
+    pos, true_s, pred_s = stream(enc, tables)
     token = np.zeros(true_s.size, dtype=bool)
     token[pos] = True
     return _counts_from_stream(tables, true_s, pred_s, token)
@@ -221,7 +213,7 @@ def conlleval_report(
                   PER: precision: 100.00%; recall: 100.00%; FB1: 100.00  1
     <BLANKLINE>
     """
-    latex = _check_flag(latex, "latex")
+    latex = check_bool(latex, "latex")
     return conlleval_counts(y_true, y_pred, raw=raw, o_tag=o_tag).report(latex=latex)
 
 
@@ -353,10 +345,9 @@ def read_conll(
         text = bytes(text).decode("latin-1")
     if not isinstance(text, str):
         raise TypeError(f"text must be str or bytes, got {type(text).__name__}")
-    for v, name in ((delimiter, "delimiter"), (o_tag, "o_tag")):
-        if not isinstance(v, str):
-            raise TypeError(f"{name} must be a str, got {type(v).__name__}")
-    raw = _check_flag(raw, "raw")
+    delimiter = check_str(delimiter, "delimiter")
+    o_tag = check_str(o_tag, "o_tag")
+    raw = check_bool(raw, "raw")
     split = _splitter(delimiter)
     lines = text.split("\n")
     if lines and lines[-1] == "":
@@ -387,7 +378,7 @@ def read_conll(
         return ConllevalCounts(0, 0, {}, {}, {})
     vocab = sorted(set(gold) | set(pred))
     index = {v: k for k, v in enumerate(vocab)}
-    tables = _conll_tables(vocab, raw=raw, o_tag=o_tag)
+    tables = conll_tables(vocab, raw=raw, o_tag=o_tag)
     true_s = np.fromiter(map(index.__getitem__, gold), dtype=np.int32, count=len(gold))
     pred_s = np.fromiter(map(index.__getitem__, pred), dtype=np.int32, count=len(pred))
     tok = np.array(token, dtype=bool)
@@ -437,11 +428,7 @@ def main(
                   PER: precision: 100.00%; recall: 100.00%; FB1: 100.00  1
     <BLANKLINE>
     """
-    if argv is not None and (isinstance(argv, (str, bytes)) or not isinstance(argv, Sequence)):
-        raise TypeError(f"argv must be a sequence of str arguments, got {type(argv).__name__}")
-    args = list(sys.argv[1:] if argv is None else argv)
-    if any(not isinstance(a, str) for a in args):
-        raise TypeError("argv must contain str arguments")
+    args = list(check_sequence(sys.argv[1:] if argv is None else argv, "argv", of=str, what="str arguments"))
     stdin = sys.stdin.buffer if stdin is None else stdin
     stdout = sys.stdout.buffer if stdout is None else stdout
     stderr = sys.stderr if stderr is None else stderr

@@ -33,8 +33,11 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_size
+from .._validation import as_float_array, as_int_array, check_int, check_no_nan, check_sequence, check_size, check_str
+from . import _core
+from ._core import check_scheme, parse_vocab, segments
 from ._input import Encoded, encode, sentence_starts
+from .chunks import Entity
 
 __all__ = [
     "SCHEMES",
@@ -47,38 +50,7 @@ __all__ = [
 ]
 
 #: The supported schemes and the prefixes each allows (besides the bare ``O``).
-SCHEMES: dict[str, frozenset[str]] = {
-    "IOB1": frozenset("IB"),
-    "IOB2": frozenset("BI"),
-    "IOE1": frozenset("IE"),
-    "IOE2": frozenset("IE"),
-    "IOBES": frozenset("BIES"),
-    "BILOU": frozenset("BILU"),
-}
-
-# prefix letters are coded as small integers; O is 0
-_LETTERS = "OBIESLU"
-_CODE = {c: k for k, c in enumerate(_LETTERS)}
-_O, _B, _I, _E, _S, _L, _U = range(7)
-
-# which (previous prefix, current prefix) pairs let the current token continue
-# the entity of the previous token (types must also agree)
-_CONT_CUR = {
-    "IOB1": (_I,),
-    "IOB2": (_I,),
-    "IOE1": (_I, _E),
-    "IOE2": (_I, _E),
-    "IOBES": (_I, _E),
-    "BILOU": (_I, _L),
-}
-_CONT_PREV = {
-    "IOB1": (_B, _I),
-    "IOB2": (_B, _I),
-    "IOE1": (_I,),
-    "IOE2": (_I,),
-    "IOBES": (_B, _I),
-    "BILOU": (_B, _I),
-}
+SCHEMES: dict[str, frozenset[str]] = _core.SCHEMES
 
 _HINTS = {
     "IOB1": "an entity starts with I- unless it directly follows an entity of the same "
@@ -92,107 +64,14 @@ _HINTS = {
 }
 
 
-def _check_scheme(scheme: Any, name: str = "scheme") -> str:
-    if not isinstance(scheme, str):
-        raise TypeError(f"{name} must be a str, one of {sorted(SCHEMES)}, got {type(scheme).__name__}")
-    key = scheme.upper()
-    if key not in SCHEMES:
-        raise ValueError(f"{name} must be one of {sorted(SCHEMES)}, got {scheme!r}")
-    return key
-
-
-def _parse_vocab(enc: Encoded, scheme: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Prefix codes and type ids of every vocabulary tag; raise on a tag the scheme forbids."""
-    allowed = SCHEMES[scheme]
-    prefix = np.zeros(len(enc.vocab), dtype=np.int8)
-    type_names: dict[str, int] = {"": 0}
-    type_id = np.zeros(len(enc.vocab), dtype=np.int32)
-    bad: list[tuple[int, str]] = []
-    for k, tag in enumerate(enc.vocab):
-        if tag == "O":
-            continue
-        p, sep, t = tag.partition("-")
-        if sep and p in allowed and t:
-            prefix[k] = _CODE[p]
-            type_id[k] = type_names.setdefault(t, len(type_names))
-        else:
-            bad.append((k, tag))
-    if bad:
-        bad_codes = np.array([k for k, _ in bad])
-        first = None
-        for i, codes in enumerate(enc.codes):
-            hits = np.flatnonzero(np.isin(codes, bad_codes))
-            if hits.size and (first is None or hits[0] < first[1]):
-                first = (i, int(hits[0]))
-        assert first is not None
-        k_in, pos = first
-        tag = enc.vocab[enc.codes[k_in][pos]]
-        letters = " ".join(sorted(allowed))
-        raise ValueError(
-            f"{enc.where(k_in, pos)} = {tag!r} is not a valid {scheme} tag: use 'O' or "
-            f"'P-TYPE' with a non-empty TYPE and P one of {letters}"
-        )
-    names = [""] * len(type_names)
-    for t, i in type_names.items():
-        names[i] = t
-    return prefix, type_id, names
-
-
-def _segments(
-    p: np.ndarray, ty: np.ndarray, starts: np.ndarray, scheme: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate entities of a coded corpus: ``(first, last, valid)`` token indices.
-
-    A segment is a maximal run of non-O tokens in which every token continues
-    its predecessor (allowed prefix pair, same type, same sentence).  It is a
-    well-formed entity when its first and last prefixes (and, for IOB1/IOE1,
-    its neighbours) are the ones the scheme prescribes.
-    """
-    n = p.size
-    nonO = p != _O
-    cont = np.zeros(n, dtype=bool)
-    if n > 1:
-        cont[1:] = (
-            np.isin(p[1:], _CONT_CUR[scheme])
-            & np.isin(p[:-1], _CONT_PREV[scheme])
-            & (ty[1:] == ty[:-1])
-        )
-    cont &= ~starts
-    first = np.flatnonzero(nonO & ~cont)
-    cont_next = np.zeros(n, dtype=bool)
-    cont_next[:-1] = cont[1:]
-    last = np.flatnonzero(nonO & ~cont_next)
-    pf, pl = p[first], p[last]
-    if scheme == "IOB2":
-        valid = pf == _B
-    elif scheme == "IOE2":
-        valid = pl == _E
-    elif scheme == "IOBES":
-        valid = ((first == last) & (pf == _S)) | ((first < last) & (pf == _B) & (pl == _E))
-    elif scheme == "BILOU":
-        valid = ((first == last) & (pf == _U)) | ((first < last) & (pf == _B) & (pl == _L))
-    elif scheme == "IOB1":
-        prev = np.maximum(first - 1, 0)
-        follows_same = (
-            ~starts[first] & np.isin(p[prev], (_B, _I)) & (ty[prev] == ty[first]) & (first > 0)
-        )
-        valid = (pf == _I) | ((pf == _B) & follows_same)
-    else:  # IOE1
-        nxt = np.minimum(last + 1, n - 1)
-        has_next = (last + 1 < n) & ~starts[nxt]
-        precedes_same = has_next & np.isin(p[nxt], (_I, _E)) & (ty[nxt] == ty[last])
-        valid = (pl == _I) | ((pl == _E) & precedes_same)
-    return first, last, valid
-
-
 def _coded(y: Any, name: str, scheme: str) -> tuple[Encoded, np.ndarray, np.ndarray, list[str]]:
     enc = encode([(name, y)])
-    prefix, type_id, names = _parse_vocab(enc, scheme)
+    prefix, type_id, names = parse_vocab(enc, scheme)
     codes = enc.codes[0]
     return enc, prefix[codes], type_id[codes], names
 
 
-def check_tags(tags: Any, scheme: str, *, name: str = "tags") -> None:
+def check_tags(tags: Any, *, scheme: str, name: str = "tags") -> None:
     r"""Raise :class:`ValueError` unless ``tags`` is well formed under ``scheme``.
 
     Every tag must be ``"O"`` or ``P-TYPE`` with ``P`` a prefix of the scheme
@@ -222,15 +101,15 @@ def check_tags(tags: Any, scheme: str, *, name: str = "tags") -> None:
 
     Examples
     --------
-    >>> check_tags(["B-PER", "I-PER", "O", "B-LOC"], "IOB2")
-    >>> check_tags(["O", "I-PER"], "IOB2")
+    >>> check_tags(["B-PER", "I-PER", "O", "B-LOC"], scheme="IOB2")
+    >>> check_tags(["O", "I-PER"], scheme="IOB2")
     Traceback (most recent call last):
     ...
     ValueError: tags[1] = 'I-PER' begins an ill-formed IOB2 entity ['I-PER']: every entity starts with B-, and I- continues an entity of the same type
     """
-    scheme = _check_scheme(scheme)
+    scheme = check_scheme(scheme)
     enc, p, ty, _ = _coded(tags, name, scheme)
-    first, last, valid = _segments(p, ty, sentence_starts(enc), scheme)
+    first, last, valid = segments(p, ty, sentence_starts(enc), scheme)
     bad = np.flatnonzero(~valid)
     if bad.size:
         f, l = int(first[bad[0]]), int(last[bad[0]])
@@ -242,7 +121,7 @@ def check_tags(tags: Any, scheme: str, *, name: str = "tags") -> None:
         )
 
 
-def is_well_formed(tags: Any, scheme: str) -> bool:
+def is_well_formed(tags: Any, *, scheme: str) -> bool:
     """Return whether ``tags`` is well formed under ``scheme`` (see :func:`check_tags`).
 
     Tags that the scheme does not know (``S-PER`` under IOB2, a bare ``PER``)
@@ -251,35 +130,33 @@ def is_well_formed(tags: Any, scheme: str) -> bool:
 
     Examples
     --------
-    >>> is_well_formed(["S-PER", "B-LOC", "E-LOC"], "IOBES")
+    >>> is_well_formed(["S-PER", "B-LOC", "E-LOC"], scheme="IOBES")
     True
-    >>> is_well_formed(["B-LOC", "O"], "IOBES")
+    >>> is_well_formed(["B-LOC", "O"], scheme="IOBES")
     False
     """
-    scheme = _check_scheme(scheme)
+    scheme = check_scheme(scheme)
     enc, p, ty, _ = _coded(tags, "tags", scheme)
-    _, _, valid = _segments(p, ty, sentence_starts(enc), scheme)
+    _, _, valid = segments(p, ty, sentence_starts(enc), scheme)
     return bool(valid.all())
 
 
 def _check_spans(spans: Any, length: int, name: str) -> list[tuple[int, int, str]]:
-    if isinstance(spans, (str, bytes)) or not isinstance(spans, (Sequence, set, frozenset)):
-        raise TypeError(f"{name} must be a collection of (start, end, type) triples, got {type(spans).__name__}")
+    if isinstance(spans, (set, frozenset)):
+        spans = list(spans)
+    items = check_sequence(spans, name, of=tuple, what="(start, end, type) triples or Entity tuples")
     out = []
-    for k, s in enumerate(spans):
-        if not isinstance(s, Sequence) or isinstance(s, (str, bytes)) or len(s) != 3:
-            raise TypeError(f"{name}[{k}] must be a (start, end, type) triple, got {s!r}")
-        a, b, t = s
-        for v, what in ((a, "start"), (b, "end")):
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
-                raise TypeError(f"{name}[{k}] {what} must be an int, got {type(v).__name__}")
-        if not isinstance(t, str) or not t:
-            raise TypeError(f"{name}[{k}] type must be a non-empty str, got {t!r}")
+    for k, s in enumerate(items):
+        if isinstance(s, Entity):
+            s = (s.start, s.end, s.type)
+        elif len(s) != 3:
+            raise TypeError(f"{name}[{k}] must be a (start, end, type) triple or an Entity, got {s!r}")
+        a = check_int(s[0], f"{name}[{k}] start")
+        b = check_int(s[1], f"{name}[{k}] end")
+        t = check_str(s[2], f"{name}[{k}] type", allow_empty=False)
         if not 0 <= a < b <= length:
-            raise ValueError(
-                f"{name}[{k}] = {tuple(s)!r} must satisfy 0 <= start < end <= length = {length}"
-            )
-        out.append((int(a), int(b), t))
+            raise ValueError(f"{name}[{k}] = {s!r} must satisfy 0 <= start < end <= length = {length}")
+        out.append((a, b, t))
     out.sort()
     for (a0, b0, _), (a1, b1, _) in zip(out, out[1:]):
         if a1 < b0:
@@ -287,11 +164,15 @@ def _check_spans(spans: Any, length: int, name: str) -> list[tuple[int, int, str
     return out
 
 
-def render_tags(spans: Any, length: int, scheme: str) -> list[str]:
+def render_tags(spans: Any, length: int, *, scheme: str) -> list[str]:
     r"""Write non-overlapping spans as one tag per token in ``scheme``.
 
-    Each span ``(start, end, type)`` covers tokens ``start <= i < end``
-    (``end`` exclusive).  With :math:`[a, b)` an entity of type :math:`T`:
+    Each span ``(start, end, type)`` -- a triple or an
+    :class:`~xentbook.ner.Entity` (whose ``sentence`` is ignored) -- covers
+    tokens ``start <= i < end`` (``end`` exclusive).  This is the package's
+    one encoder from spans to tags; :func:`xentbook.ner.get_entities` is the
+    decoder, and ``render_tags(get_entities(t, mode="strict", scheme=s),
+    len(t), scheme=s) == t`` for every well-formed ``t``.  With :math:`[a, b)` an entity of type :math:`T`:
 
     * IOB2: :math:`t_a = \text{B-}T`, :math:`t_i = \text{I-}T` for :math:`a < i < b`;
     * IOB1: as IOB2 but :math:`t_a = \text{I-}T` unless an entity of type
@@ -301,7 +182,7 @@ def render_tags(spans: Any, length: int, scheme: str) -> list[str]:
 
     Parameters
     ----------
-    spans : collection of (int, int, str)
+    spans : collection of (int, int, str) or of Entity
         Non-overlapping spans, in any order.
     length : int
         Number of tokens.
@@ -314,12 +195,12 @@ def render_tags(spans: Any, length: int, scheme: str) -> list[str]:
 
     Examples
     --------
-    >>> render_tags([(0, 2, "PER"), (2, 3, "PER"), (4, 5, "LOC")], 5, "IOB1")
+    >>> render_tags([(0, 2, "PER"), (2, 3, "PER"), (4, 5, "LOC")], 5, scheme="IOB1")
     ['I-PER', 'I-PER', 'B-PER', 'O', 'I-LOC']
-    >>> render_tags([(0, 2, "PER"), (2, 3, "PER"), (4, 5, "LOC")], 5, "BILOU")
+    >>> render_tags([(0, 2, "PER"), (2, 3, "PER"), (4, 5, "LOC")], 5, scheme="BILOU")
     ['B-PER', 'L-PER', 'U-PER', 'O', 'U-LOC']
     """
-    scheme = _check_scheme(scheme)
+    scheme = check_scheme(scheme)
     length = check_size(length, "length", low=0)
     items = _check_spans(spans, length, "spans")
     tags = ["O"] * int(length)
@@ -347,10 +228,10 @@ def render_tags(spans: Any, length: int, scheme: str) -> list[str]:
 
 def _spans_of_valid(tags: Any, scheme: str, name: str) -> tuple[Encoded, list[list[tuple[int, int, str]]]]:
     enc, p, ty, names = _coded(tags, name, scheme)
-    first, last, valid = _segments(p, ty, sentence_starts(enc), scheme)
+    first, last, valid = segments(p, ty, sentence_starts(enc), scheme)
     bad = np.flatnonzero(~valid)
     if bad.size:
-        check_tags(tags, scheme, name=name)  # raises with the detailed message
+        check_tags(tags, scheme=scheme, name=name)  # raises with the detailed message
     out: list[list[tuple[int, int, str]]] = [[] for _ in range(enc.n_sentences)]
     sent = np.searchsorted(enc.offsets, first, side="right") - 1
     for s, f, l in zip(sent.tolist(), first.tolist(), last.tolist()):
@@ -359,7 +240,7 @@ def _spans_of_valid(tags: Any, scheme: str, name: str) -> tuple[Encoded, list[li
     return enc, out
 
 
-def convert_scheme(tags: Any, from_scheme: str, to_scheme: str) -> list:
+def convert_scheme(tags: Any, *, from_scheme: str, to_scheme: str) -> list:
     """Rewrite well-formed tags from one scheme into another.
 
     The input is checked with :func:`check_tags` (ill-formed input raises
@@ -380,30 +261,28 @@ def convert_scheme(tags: Any, from_scheme: str, to_scheme: str) -> list:
 
     Examples
     --------
-    >>> convert_scheme(["B-PER", "I-PER", "B-PER", "O"], "IOB2", "IOBES")
+    >>> convert_scheme(["B-PER", "I-PER", "B-PER", "O"], from_scheme="IOB2", to_scheme="IOBES")
     ['B-PER', 'E-PER', 'S-PER', 'O']
-    >>> convert_scheme(["B-PER", "I-PER", "B-PER", "O"], "IOB2", "IOB1")
+    >>> convert_scheme(["B-PER", "I-PER", "B-PER", "O"], from_scheme="IOB2", to_scheme="IOB1")
     ['I-PER', 'I-PER', 'B-PER', 'O']
     """
-    from_scheme = _check_scheme(from_scheme, "from_scheme")
-    to_scheme = _check_scheme(to_scheme, "to_scheme")
+    from_scheme = check_scheme(from_scheme, "from_scheme")
+    to_scheme = check_scheme(to_scheme, "to_scheme")
     enc, spans = _spans_of_valid(tags, from_scheme, "tags")
-    rendered = [render_tags(s, int(n), to_scheme) for s, n in zip(spans, enc.lengths.tolist())]
+    rendered = [render_tags(s, int(n), scheme=to_scheme) for s, n in zip(spans, enc.lengths.tolist())]
     return rendered[0] if enc.single else rendered
 
 
 
 def _label_list(labels: Any, scheme: str) -> list[tuple[str, str]]:
-    if isinstance(labels, (str, bytes)) or not isinstance(labels, (Sequence, np.ndarray)):
-        raise TypeError("labels must be a sequence of str tags (the tag of each score column)")
-    labels = list(labels)
+    if isinstance(labels, np.ndarray) and labels.ndim == 1:
+        labels = labels.tolist()
+    labels = check_sequence(labels, "labels", of=str, what="str tags (the tag of each score column)")
     if not labels:
         raise ValueError("labels is empty")
     allowed = SCHEMES[scheme]
     out = []
     for k, tag in enumerate(labels):
-        if not isinstance(tag, str):
-            raise TypeError(f"labels[{k}] must be a str, got {type(tag).__name__}")
         if tag == "O":
             out.append(("O", ""))
             continue
@@ -416,7 +295,7 @@ def _label_list(labels: Any, scheme: str) -> list[tuple[str, str]]:
     return out
 
 
-def allowed_transitions(labels: Any, scheme: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def allowed_transitions(labels: Any, *, scheme: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r"""Which tags may begin, follow each other and end a well-formed sequence.
 
     Every scheme here is a first-order language: a sequence
@@ -447,7 +326,7 @@ def allowed_transitions(labels: Any, scheme: str) -> tuple[np.ndarray, np.ndarra
 
     Examples
     --------
-    >>> allowed, start, end = allowed_transitions(["O", "B-PER", "I-PER"], "IOB2")
+    >>> allowed, start, end = allowed_transitions(["O", "B-PER", "I-PER"], scheme="IOB2")
     >>> allowed.astype(int)
     array([[1, 1, 0],
            [1, 1, 1],
@@ -455,7 +334,7 @@ def allowed_transitions(labels: Any, scheme: str) -> tuple[np.ndarray, np.ndarra
     >>> start.tolist(), end.tolist()
     ([True, True, False], [True, True, True])
     """
-    scheme = _check_scheme(scheme)
+    scheme = check_scheme(scheme)
     lab = _label_list(labels, scheme)
     k = len(lab)
     allowed = np.ones((k, k), dtype=bool)
@@ -484,7 +363,7 @@ def allowed_transitions(labels: Any, scheme: str) -> tuple[np.ndarray, np.ndarra
     return allowed, start, end
 
 
-def constrained_decode(scores: Any, labels: Any, scheme: str, *, lengths: Any = None) -> np.ndarray:
+def constrained_decode(scores: Any, labels: Any, *, scheme: str, lengths: Any = None) -> np.ndarray:
     r"""The best-scoring *well-formed* tag sequence (Viterbi decoding).
 
     A tagger trained with per-token cross-entropy predicts each token on its
@@ -529,19 +408,17 @@ def constrained_decode(scores: Any, labels: Any, scheme: str, *, lengths: Any = 
     >>> logp = np.log([[0.5, 0.4, 0.1], [0.3, 0.1, 0.6]])
     >>> logp.argmax(1)  # "O I-PER" is ill-formed under IOB2
     array([0, 2])
-    >>> constrained_decode(logp, labels, "IOB2")  # "B-PER I-PER"
+    >>> constrained_decode(logp, labels, scheme="IOB2")  # "B-PER I-PER"
     array([1, 2])
     """
-    from .._validation import as_float_array, check_no_nan
-
-    scheme = _check_scheme(scheme)
+    scheme = check_scheme(scheme)
     arr = as_float_array(scores, "scores")
     check_no_nan(arr, "scores")
     if np.isposinf(arr).any():
         raise ValueError("scores contains +inf")
     if arr.ndim not in (2, 3):
         raise ValueError(f"scores must have shape (n, K) or (B, T, K), got {arr.shape}")
-    allowed, start, end = allowed_transitions(labels, scheme)
+    allowed, start, end = allowed_transitions(labels, scheme=scheme)
     k = allowed.shape[0]
     if arr.shape[-1] != k:
         raise ValueError(f"scores has {arr.shape[-1]} columns but labels has {k} tags")
@@ -553,11 +430,9 @@ def constrained_decode(scores: Any, labels: Any, scheme: str, *, lengths: Any = 
     else:
         if single:
             raise ValueError("lengths is only used with a batch of shape (B, T, K)")
-        lens = np.asarray(lengths)
-        if lens.shape != (b,) or lens.dtype.kind not in "iu":
-            raise ValueError(f"lengths must be {b} integers, got {lens!r}")
-        if (lens < 1).any() or (lens > t_max).any():
-            raise ValueError(f"lengths must lie in [1, {t_max}]")
+        lens = as_int_array(lengths, "lengths", low=1, high=t_max, what="sentence lengths")
+        if lens.shape != (b,):
+            raise ValueError(f"lengths must hold {b} sentence lengths (one per batch row), got shape {lens.shape}")
     x = x.astype(np.float64)
     trans = np.where(allowed, 0.0, -np.inf)
     delta = x[:, 0, :] + np.where(start, 0.0, -np.inf)

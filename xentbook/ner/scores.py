@@ -26,8 +26,9 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import check_choice, check_int
 from ._input import encode
-from .chunks import _check_mode, _conll_tables, _run_machine, _stream, _strict_arrays
+from ._core import check_mode, conll_tables, run_machine, strict_arrays, stream
 
 __all__ = [
     "EntityScores",
@@ -105,8 +106,7 @@ class EntityScores:
 
     def average(self, average: str) -> tuple[float, float, float, int]:
         """``(precision, recall, f1, support)`` averaged as ``"micro"``, ``"macro"`` or ``"weighted"``."""
-        if average not in ("micro", "macro", "weighted"):
-            raise ValueError(f"average must be 'micro', 'macro' or 'weighted', got {average!r}")
+        average = check_choice(average, "average", _AVERAGES[1:])
         support = int(self.n_true.sum())
         if average == "micro":
             p = float(_ratio(self.tp.sum(), self.n_pred.sum()))
@@ -140,10 +140,9 @@ class EntityScores:
             out[f"{avg} avg"] = {"precision": p, "recall": r, "f1-score": f, "support": s}
         return out
 
-    def report(self, digits: int = 3) -> str:
+    def report(self, *, digits: int = 3) -> str:
         """A plain-text table: one row per type, then the three averages."""
-        if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)) or not 0 <= digits <= 100:
-            raise ValueError(f"digits must be an int in [0, 100], got {digits!r}")
+        digits = check_int(digits, "digits", low=0, high=100)
         rows = self.to_dict()
         width = max([len(k) for k in rows] + [12])
         head = f"{'':>{width}}  {'precision':>9}  {'recall':>9}  {'f1-score':>9}  {'support':>7}\n\n"
@@ -161,50 +160,29 @@ class EntityScores:
 def _scores(y_true: Any, y_pred: Any, mode: str, scheme: str | None) -> EntityScores:
     enc = encode([("y_true", y_true), ("y_pred", y_pred)])
     if mode == "conlleval":
-        tables = _conll_tables(enc.vocab)
-        pos, ts, ps = _stream(enc, tables)
+        tables = conll_tables(enc.vocab)
+        _, ts, ps = stream(enc, tables)
         tt, pt = tables.type_id[ts], tables.type_id[ps]
-        m = _run_machine(tables.category[ts], tt, tables.category[ps], pt)
-        k = len(tables.types)
-        n_true = np.bincount(tt[m.start_true], minlength=k)
-        n_pred = np.bincount(pt[m.start_pred], minlength=k)
-        tp = np.bincount(m.correct_types, minlength=k)
-        keep = np.flatnonzero((n_true > 0) | (n_pred > 0) | (tp > 0))
+        m = run_machine(tables.category[ts], tt, tables.category[ps], pt)
+        names = tables.types  # sorted
+        true_types, pred_types, correct_types = tt[m.start_true], pt[m.start_pred], m.correct_types
         key = tables.key
         n_ok = int(np.count_nonzero(key[enc.codes[0]] == key[enc.codes[1]]))
-        return EntityScores(
-            tuple(tables.types[i] for i in keep),
-            tp[keep].astype(np.int64),
-            n_pred[keep].astype(np.int64),
-            n_true[keep].astype(np.int64),
-            enc.n_tokens,
-            n_ok,
-            mode,
-        )
-    assert scheme is not None
-    arrays, names = _strict_arrays(enc, scheme)
-    (g_first, g_stop, g_ty), (p_first, p_stop, p_ty) = arrays
-    k = len(names)
-    # one integer key per entity: (start, end, type) in the flat token index
-    width = np.int64(enc.n_tokens + 1)
-    g_key = (g_first.astype(np.int64) * width + g_stop) * k + g_ty
-    p_key = (p_first.astype(np.int64) * width + p_stop) * k + p_ty
-    hit = np.isin(p_key, g_key)
-    n_true = np.bincount(g_ty, minlength=k)
-    n_pred = np.bincount(p_ty, minlength=k)
-    tp = np.bincount(p_ty[hit], minlength=k)
-    keep = np.flatnonzero((n_true > 0) | (n_pred > 0))
+    else:
+        assert scheme is not None
+        arrays, names = strict_arrays(enc, scheme)
+        (g_first, g_stop, true_types), (p_first, p_stop, pred_types) = arrays
+        # one integer key per entity: (start, end, type) in the flat token index
+        width, k = np.int64(enc.n_tokens + 1), len(names)
+        g_key = (g_first.astype(np.int64) * width + g_stop) * k + true_types
+        p_key = (p_first.astype(np.int64) * width + p_stop) * k + pred_types
+        correct_types = pred_types[np.isin(p_key, g_key)]
+        n_ok = int(np.count_nonzero(enc.codes[0] == enc.codes[1]))
+    counts = [np.bincount(t, minlength=len(names)).astype(np.int64) for t in (correct_types, pred_types, true_types)]
+    keep = np.flatnonzero((counts[0] > 0) | (counts[1] > 0) | (counts[2] > 0))
     order = keep[np.argsort([names[i] for i in keep], kind="stable")]
-    n_ok = int(np.count_nonzero(enc.codes[0] == enc.codes[1]))
-    return EntityScores(
-        tuple(names[i] for i in order),
-        tp[order].astype(np.int64),
-        n_pred[order].astype(np.int64),
-        n_true[order].astype(np.int64),
-        enc.n_tokens,
-        n_ok,
-        mode,
-    )
+    tp, n_pred, n_true = (c[order] for c in counts)
+    return EntityScores(tuple(names[i] for i in order), tp, n_pred, n_true, enc.n_tokens, n_ok, mode)
 
 
 def entity_scores(
@@ -235,7 +213,7 @@ def entity_scores(
     >>> s.average("micro")
     (0.5, 0.5, 0.5, 2)
     """
-    mode, scheme = _check_mode(mode, scheme)
+    mode, scheme = check_mode(mode, scheme)
     return _scores(y_true, y_pred, mode, scheme)
 
 
@@ -266,8 +244,8 @@ def precision_recall_fscore_support(
     >>> precision_recall_fscore_support(["B-PER", "O", "B-LOC"], ["B-PER", "O", "O"], average="macro")
     (0.5, 0.5, 0.5, 2)
     """
-    if average not in _AVERAGES:
-        raise ValueError(f"average must be one of {_AVERAGES}, got {average!r}")
+    if average is not None:
+        check_choice(average, "average", _AVERAGES[1:])
     s = entity_scores(y_true, y_pred, mode=mode, scheme=scheme)
     if average is None:
         return s.precision, s.recall, s.f1, s.n_true
@@ -299,8 +277,7 @@ def f1_score(
     >>> f1_score(["B-PER", "I-PER", "O"], ["B-PER", "I-PER", "O"])
     1.0
     """
-    if average not in ("micro", "macro", "weighted"):
-        raise ValueError(f"average must be 'micro', 'macro' or 'weighted', got {average!r}")
+    average = check_choice(average, "average", _AVERAGES[1:])
     return precision_recall_fscore_support(y_true, y_pred, average=average, mode=mode, scheme=scheme)[2]
 
 
@@ -327,7 +304,7 @@ def classification_report(
     weighted avg      0.500      0.500      0.500        2
     <BLANKLINE>
     """
-    return entity_scores(y_true, y_pred, mode=mode, scheme=scheme).report(digits)
+    return entity_scores(y_true, y_pred, mode=mode, scheme=scheme).report(digits=digits)
 
 
 def token_accuracy(y_true: Any, y_pred: Any) -> float:

@@ -54,7 +54,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._input import encode
-from .chunks import Entity, _check_mode, _entities_encoded
+from ._core import check_mode, entities_encoded
+from .chunks import Entity
 
 __all__ = [
     "SCENARIOS",
@@ -178,9 +179,9 @@ def _by_sentence(ents: list[Entity], n: int) -> list[list[Entity]]:
 
 
 def _pairs(y_true: Any, y_pred: Any, mode: str, scheme: str | None) -> tuple[list[list[Entity]], list[list[Entity]]]:
-    mode, scheme = _check_mode(mode, scheme)
+    mode, scheme = check_mode(mode, scheme)
     enc = encode([("y_true", y_true), ("y_pred", y_pred)])
-    gold, pred = _entities_encoded(enc, mode, scheme)
+    gold, pred = entities_encoded(enc, mode, scheme, Entity)
     return _by_sentence(gold, enc.n_sentences), _by_sentence(pred, enc.n_sentences)
 
 
