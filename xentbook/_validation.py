@@ -355,3 +355,66 @@ def check_positive(value: float, name: str, *, allow_zero: bool = False) -> floa
     if not (value >= 0 if allow_zero else value > 0):
         raise ValueError(f"{name} must be a finite number {'>=' if allow_zero else '>'} 0, got {value}")
     return value
+
+
+# --- added by core1 ---
+
+
+def check_nonnegative(arr: np.ndarray, name: str, what: str = "weights") -> None:
+    """Raise :class:`ValueError` unless ``arr`` is finite and ``>= 0`` everywhere."""
+    check_finite(arr, name)
+    if (arr < 0).any():
+        raise ValueError(f"{name} has negative entries; {what} must be >= 0")
+
+
+def check_unit_interval(arr: np.ndarray, name: str, what: str = "a probability of the positive class") -> None:
+    """Raise :class:`ValueError` unless ``arr`` is finite with every entry in ``[0, 1]``."""
+    check_finite(arr, name)
+    if ((arr < 0) | (arr > 1)).any():
+        raise ValueError(f"{name} must lie in [0, 1] ({what})")
+
+
+def as_class_weight(weight: Any, n_classes: int | None = None, name: str = "weight") -> np.ndarray | None:
+    """Validate per-class weights (torch's ``weight``): ``None``, or a finite, non-negative 1-D
+    vector with one entry per class (``n_classes``; any length when None), as float64."""
+    if weight is None:
+        return None
+    w = as_float_array(weight, name)
+    if w.ndim != 1 or (n_classes is not None and w.shape[0] != n_classes):
+        per = f" ({n_classes})" if n_classes is not None else ""
+        raise ValueError(f"{name} must be a 1-D array with one entry per class{per}, got shape {w.shape}")
+    check_nonnegative(w, name, "class weights")
+    return w.astype(np.float64)
+
+
+def as_class_target(target: Any, shape: tuple[int, ...], n_classes: int, ignore_index: int,
+                    name: str = "target") -> tuple[np.ndarray, np.ndarray]:
+    """Validate class indices of ``shape`` in ``[0, n_classes)`` or equal to ``ignore_index``.
+
+    Returns ``(y, valid)`` flattened: int64 indices with the ignored ones set to 0, and the
+    mask of the non-ignored ones.
+    """
+    y = as_int_array(target, name, allow_empty=True, what="integer class indices")
+    if y.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)}, got {y.shape}")
+    y = y.reshape(-1)
+    valid = y != ignore_index
+    bad = valid & ((y < 0) | (y >= n_classes))
+    if bad.any():
+        raise ValueError(
+            f"{name} has class indices outside [0, {n_classes}) (e.g. {int(y[bad][0])}); "
+            f"only ignore_index={int(ignore_index)} may lie outside"
+        )
+    return np.where(valid, y, 0), valid
+
+
+def as_priors(priors: Any, n_classes: int | None = None, name: str = "priors") -> np.ndarray:
+    """Validate class priors: a strictly positive probability vector (of length ``n_classes``)."""
+    pi = as_float_array(priors, name)
+    if pi.ndim != 1 or (n_classes is not None and pi.shape[0] != n_classes):
+        raise ValueError(f"{name} must be a 1-D vector with one probability per class"
+                         f"{f' ({n_classes})' if n_classes is not None else ''}, got shape {pi.shape}")
+    check_distribution(pi, name)
+    if (pi == 0).any():
+        raise ValueError(f"{name} must be strictly positive (log 0 = -inf); drop empty classes")
+    return pi.astype(np.float64)

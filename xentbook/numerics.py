@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from ._docstrings import fill_doc
 from ._validation import as_float_array, check_axis, check_no_nan
 
 __all__ = ["logsumexp", "log_softmax", "softmax", "log_sigmoid", "softplus", "sigmoid"]
@@ -112,6 +113,17 @@ def _scalar_or_array(out: np.ndarray) -> Any:
 # public functions
 # ----------------------------------------------------------------------------
 
+_SOFTMAX_DOC = {
+    "softmax_errors": """
+        Raises
+        ------
+        TypeError
+            If ``x`` is not real-valued or ``axis`` is not an integer.
+        ValueError
+            If ``x`` contains NaN or ``+inf``, is a scalar, or ``axis`` is out of range.
+        """,
+}
+
 
 def logsumexp(x: Any, axis: int = -1) -> np.ndarray:
     r"""Log of the sum of exponentials along ``axis``, accurate to the last bits.
@@ -165,6 +177,7 @@ def logsumexp(x: Any, axis: int = -1) -> np.ndarray:
     return _scalar_or_array(out.reshape(shape[:-1]).astype(dtype, copy=False))
 
 
+@fill_doc(_SOFTMAX_DOC)
 def log_softmax(x: Any, axis: int = -1) -> np.ndarray:
     r"""Logarithm of the softmax along ``axis``, accurate to the last bits.
 
@@ -192,12 +205,7 @@ def log_softmax(x: Any, axis: int = -1) -> np.ndarray:
         whose entries are all ``-inf`` gives NaN throughout, exactly as
         :func:`torch.log_softmax` does: no distribution is defined there.
 
-    Raises
-    ------
-    TypeError
-        If ``x`` is not real-valued or ``axis`` is not an integer.
-    ValueError
-        If ``x`` contains NaN or ``+inf``, is a scalar, or ``axis`` is out of range.
+    %(softmax_errors)s
 
     Examples
     --------
@@ -221,6 +229,7 @@ def log_softmax(x: Any, axis: int = -1) -> np.ndarray:
     return _from_rows(d, shape, ax, dtype)
 
 
+@fill_doc(_SOFTMAX_DOC)
 def softmax(x: Any, axis: int = -1) -> np.ndarray:
     r"""Softmax along ``axis``, accurate to the last bits.
 
@@ -243,12 +252,7 @@ def softmax(x: Any, axis: int = -1) -> np.ndarray:
         input).  A slice that is all ``-inf`` gives NaN, as in
         :func:`torch.softmax`.
 
-    Raises
-    ------
-    TypeError
-        If ``x`` is not real-valued or ``axis`` is not an integer.
-    ValueError
-        If ``x`` contains NaN or ``+inf``, is a scalar, or ``axis`` is out of range.
+    %(softmax_errors)s
 
     Examples
     --------
@@ -268,12 +272,55 @@ def softmax(x: Any, axis: int = -1) -> np.ndarray:
     return _from_rows(p, shape, ax, dtype)
 
 
-def _elementwise_input(x: Any) -> np.ndarray:
+_ELEMENTWISE_DOC = {
+    "x": """
+        x : array_like
+            Real values (``±inf`` allowed, NaN rejected).
+        """,
+    "errors": """
+        Raises
+        ------
+        TypeError
+            If ``x`` is not real-valued.
+        ValueError
+            If ``x`` contains NaN.
+        """,
+}
+
+
+def _exp_neg_abs(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Core of the sigmoid family for a float64 array ``z``: ``(e, l)`` with
+    ``e = exp(-|z|)`` in ``(0, 1]`` (0 for ``±inf``) and ``l = log1p(e) = softplus(-|z|)``."""
+    with np.errstate(under="ignore"):
+        e = np.exp(-np.abs(z))
+    return e, np.log1p(e)
+
+
+def _softplus_pair(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(softplus(z), softplus(-z)) = (-log sigmoid(-z), -log sigmoid(z))`` for float64 ``z``.
+
+    Each is a sum of two non-negative terms, so neither cancels."""
+    _, l = _exp_neg_abs(z)
+    return np.maximum(z, 0.0) + l, np.maximum(-z, 0.0) + l
+
+
+def _sigmoid_pair(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(sigmoid(z), sigmoid(-z))`` for float64 ``z``, each with its full relative accuracy."""
+    e, _ = _exp_neg_abs(z)
+    pos = z >= 0
+    with np.errstate(under="ignore"):
+        return np.where(pos, 1.0, e) / (1.0 + e), np.where(pos, e, 1.0) / (1.0 + e)
+
+
+def _elementwise(x: Any, kernel: Any) -> Any:
+    """Validate ``x``, apply the float64 ``kernel`` and round once to the dtype of ``x``."""
     arr = as_float_array(x, "x", allow_empty=True)
     check_no_nan(arr, "x")
-    return arr
+    out = kernel(arr.astype(np.float64).reshape(-1))
+    return _scalar_or_array(out.reshape(arr.shape).astype(arr.dtype, copy=False))
 
 
+@fill_doc(_ELEMENTWISE_DOC)
 def softplus(x: Any) -> np.ndarray:
     r"""Softplus :math:`\log(1+e^{x})`, stable and accurate for every real ``x``.
 
@@ -286,20 +333,14 @@ def softplus(x: Any) -> np.ndarray:
 
     Parameters
     ----------
-    x : array_like
-        Real values (``±inf`` allowed, NaN rejected).
+    %(x)s
 
     Returns
     -------
     numpy.ndarray or numpy scalar
         Same shape and dtype as ``x`` (float64 for integer input).
 
-    Raises
-    ------
-    TypeError
-        If ``x`` is not real-valued.
-    ValueError
-        If ``x`` contains NaN.
+    %(errors)s
 
     Examples
     --------
@@ -309,14 +350,10 @@ def softplus(x: Any) -> np.ndarray:
     >>> float(softplus(-40.0))  # exp(-40), not 0
     4.248354255291589e-18
     """
-    arr = _elementwise_input(x)
-    z = arr.astype(np.float64).reshape(-1)
-    with np.errstate(under="ignore"):
-        out = np.log1p(np.exp(-np.abs(z)))
-    out += np.maximum(z, 0.0)
-    return _scalar_or_array(out.reshape(arr.shape).astype(arr.dtype, copy=False))
+    return _elementwise(x, lambda z: _softplus_pair(z)[0])
 
 
+@fill_doc(_ELEMENTWISE_DOC)
 def log_sigmoid(x: Any) -> np.ndarray:
     r"""Log-sigmoid :math:`\log\sigma(x) = -\operatorname{softplus}(-x)`, stable and accurate.
 
@@ -326,20 +363,14 @@ def log_sigmoid(x: Any) -> np.ndarray:
 
     Parameters
     ----------
-    x : array_like
-        Real values (``±inf`` allowed, NaN rejected).
+    %(x)s
 
     Returns
     -------
     numpy.ndarray or numpy scalar
         Same shape and dtype as ``x`` (float64 for integer input); always ``<= 0``.
 
-    Raises
-    ------
-    TypeError
-        If ``x`` is not real-valued.
-    ValueError
-        If ``x`` contains NaN.
+    %(errors)s
 
     Examples
     --------
@@ -347,14 +378,10 @@ def log_sigmoid(x: Any) -> np.ndarray:
     >>> log_sigmoid([-800.0, 0.0, 40.0])
     array([-8.00000000e+02, -6.93147181e-01, -4.24835426e-18])
     """
-    arr = _elementwise_input(x)
-    z = arr.astype(np.float64).reshape(-1)
-    with np.errstate(under="ignore"):
-        out = np.log1p(np.exp(-np.abs(z)))
-    np.subtract(np.minimum(z, 0.0), out, out=out)
-    return _scalar_or_array(out.reshape(arr.shape).astype(arr.dtype, copy=False))
+    return _elementwise(x, lambda z: -_softplus_pair(z)[1])
 
 
+@fill_doc(_ELEMENTWISE_DOC)
 def sigmoid(x: Any) -> np.ndarray:
     r"""Logistic sigmoid :math:`\sigma(x) = 1/(1+e^{-x})`, stable for every real ``x``.
 
@@ -368,20 +395,14 @@ def sigmoid(x: Any) -> np.ndarray:
 
     Parameters
     ----------
-    x : array_like
-        Real values (``±inf`` allowed, NaN rejected).
+    %(x)s
 
     Returns
     -------
     numpy.ndarray or numpy scalar
         Same shape and dtype as ``x`` (float64 for integer input), in ``[0, 1]``.
 
-    Raises
-    ------
-    TypeError
-        If ``x`` is not real-valued.
-    ValueError
-        If ``x`` contains NaN.
+    %(errors)s
 
     Examples
     --------
@@ -389,11 +410,4 @@ def sigmoid(x: Any) -> np.ndarray:
     >>> sigmoid([-800.0, 0.0, 800.0])
     array([0. , 0.5, 1. ])
     """
-    arr = _elementwise_input(x)
-    z = arr.astype(np.float64).reshape(-1)
-    with np.errstate(under="ignore"):
-        e = np.exp(-np.abs(z))
-    out = np.where(z >= 0, 1.0, e)
-    with np.errstate(under="ignore"):
-        out /= 1.0 + e
-    return _scalar_or_array(out.reshape(arr.shape).astype(arr.dtype, copy=False))
+    return _elementwise(x, lambda z: _sigmoid_pair(z)[0])
