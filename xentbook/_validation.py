@@ -418,3 +418,36 @@ def as_priors(priors: Any, n_classes: int | None = None, name: str = "priors") -
     if (pi == 0).any():
         raise ValueError(f"{name} must be strictly positive (log 0 = -inf); drop empty classes")
     return pi.astype(np.float64)
+
+
+def check_gamma(gamma: Any) -> float:
+    """The focusing parameter of the focal losses: a finite number >= 0 (0 is cross-entropy)."""
+    return check_number(gamma, "gamma", low=0.0)
+
+
+def check_alpha(alpha: Any) -> float | None:
+    """torchvision's focal ``alpha``: a number <= 1; None or a negative value (-1) disables it."""
+    alpha = check_number(alpha, "alpha", high=1.0, allow_none=True)
+    return None if alpha is None or alpha < 0 else alpha
+
+
+def check_tau(tau: Any) -> float:
+    """The strength of logit adjustment: a finite number >= 0 (0 leaves the logits unchanged)."""
+    return check_number(tau, "tau", low=0.0)
+
+
+def check_q(q: Any) -> float:
+    """The exponent of generalized cross-entropy, in ``(0, 1]``."""
+    return check_number(q, "q", low=0.0, low_open=True, high=1.0)
+
+
+def as_sampling_weights(weights: Any, n: int, name: str = "sampling_weights") -> np.ndarray:
+    """Validate sampling weights (unnormalised probabilities of drawing each of ``n`` samples):
+    shape ``(n,)``, finite, non-negative and not all zero; returns float64."""
+    w = as_float_array(weights, name)
+    if w.shape != (n,):
+        raise ValueError(f"{name} must have shape ({n},), got {w.shape}")
+    check_nonnegative(w, name)
+    if not w.sum() > 0:
+        raise ValueError(f"{name} are all zero; at least one sample must have a positive weight")
+    return w.astype(np.float64)

@@ -68,14 +68,14 @@ __all__ = [
 # dimensions, the reductions and the dtype handling are written once, here.
 
 
-class _Term(NamedTuple):
+class LossTerm(NamedTuple):
     """A per-class term of a multiclass loss as a function of ``r = -log p >= 0``."""
 
     value: Callable[[np.ndarray], np.ndarray] | None  # None: the identity (cross-entropy)
     slope: Callable[[np.ndarray], np.ndarray] | None  # d value / d r; None: 1
 
 
-_CE_TERM = _Term(None, None)
+CE_TERM = LossTerm(None, None)
 
 
 @dataclass
@@ -93,14 +93,17 @@ class _Problem:
     reduction: str
 
 
-def _prepare(logits: Any, target: Any, weight: Any, ignore_index: Any, label_smoothing: Any,
-             reduction: Any, shift: Any = None) -> _Problem:
-    """Validate the arguments of a multiclass loss; ``shift(C)`` returns a (C,) float64 vector
-    added to every row of logits (logit adjustment), after the class count is known."""
-    x = as_float_array(logits, "logits")
+def prepare_multiclass(logits: Any, target: Any, weight: Any, ignore_index: Any, label_smoothing: Any,
+                       reduction: Any, shift: Any = None, *, logits_name: str = "logits") -> _Problem:
+    """Validate the arguments of a multiclass loss (the NumPy functions and the torch modules).
+
+    ``shift(C)`` returns a (C,) float64 vector added to every row of logits (logit
+    adjustment), once the class count is known; ``logits_name`` names the logits in errors.
+    """
+    x = as_float_array(logits, logits_name)
     if x.ndim == 0:
-        raise ValueError("logits must have a class axis: shape (C,), (N, C) or (N, C, d1, ...), got a scalar")
-    check_finite(x, "logits")
+        raise ValueError(f"{logits_name} must have a class axis: shape (C,), (N, C) or (N, C, d1, ...), got a scalar")
+    check_finite(x, logits_name)
     reduction = check_reduction(reduction)
     eps = check_probability(label_smoothing, "label_smoothing")
     ignore_index = check_int(ignore_index, "ignore_index")
@@ -115,7 +118,7 @@ def _prepare(logits: Any, target: Any, weight: Any, ignore_index: Any, label_smo
     if shift is not None:
         with np.errstate(over="ignore"):
             z = z + shift(C)[None, :]
-        check_result_finite(z, "logits or tau", "the adjusted logits logits + tau * log(priors)")
+        check_result_finite(z, f"{logits_name} or tau", "the adjusted logits logits + tau * log(priors)")
     out_shape = moved_shape[:-1]
     y = valid = t = None
     if tgt.dtype.kind == "f":
@@ -135,7 +138,7 @@ def _prepare(logits: Any, target: Any, weight: Any, ignore_index: Any, label_smo
     return _Problem(z, x.dtype, out_shape, moved_shape, class_axis, y, valid, t, w, eps, reduction)
 
 
-def _multiclass(pb: _Problem, term: _Term, want_loss: bool, want_grad: bool) -> tuple[Any, np.ndarray | None]:
+def _multiclass(pb: _Problem, term: LossTerm, want_loss: bool, want_grad: bool) -> tuple[Any, np.ndarray | None]:
     """Loss (reduced, in the logits' dtype) and gradient (logits' shape and dtype)."""
     # Overflow (a loss above max(float64), possible only for logits near the
     # dtype's limits) and underflow both produce the correctly rounded inf / 0.
@@ -143,7 +146,7 @@ def _multiclass(pb: _Problem, term: _Term, want_loss: bool, want_grad: bool) -> 
         return _multiclass_inner(pb, term, want_loss, want_grad)
 
 
-def _multiclass_inner(pb: _Problem, term: _Term, want_loss: bool, want_grad: bool) -> tuple[Any, np.ndarray | None]:
+def _multiclass_inner(pb: _Problem, term: LossTerm, want_loss: bool, want_grad: bool) -> tuple[Any, np.ndarray | None]:
     z, y, valid, w, eps = pb.z, pb.y, pb.valid, pb.w, pb.eps
     R, C = z.shape
     rows = np.arange(R)
@@ -251,10 +254,10 @@ def _reduce(per: np.ndarray, pb: Any, mean_denom: float | None, *, nan: bool) ->
     return pb.dtype.type(np.nan) if nan else pb.dtype.type(stable_sum(per, mean_denom))
 
 
-def _multiclass_loss(term: _Term, want: tuple[bool, bool], logits: Any, target: Any, *, weight: Any,
+def multiclass_loss(term: LossTerm, want: tuple[bool, bool], logits: Any, target: Any, *, weight: Any,
                      ignore_index: Any, label_smoothing: Any, reduction: Any, shift: Any = None) -> Any:
     """Validate, then run the engine; returns the loss, the gradient, or both as ``want`` asks."""
-    pb = _prepare(logits, target, weight, ignore_index, label_smoothing, reduction, shift)
+    pb = prepare_multiclass(logits, target, weight, ignore_index, label_smoothing, reduction, shift)
     loss, grad = _multiclass(pb, term, *want)
     return (loss, grad) if all(want) else (loss if want[0] else grad)
 
@@ -369,7 +372,7 @@ def softmax_cross_entropy(
     >>> softmax_cross_entropy(logits, [0, -100], reduction="none")
     array([0.16984602, 0.        ])
     """
-    return _multiclass_loss(_CE_TERM, (True, False), logits, target, weight=weight, ignore_index=ignore_index,
+    return multiclass_loss(CE_TERM, (True, False), logits, target, weight=weight, ignore_index=ignore_index,
                             label_smoothing=label_smoothing, reduction=reduction)
 
 
@@ -416,7 +419,7 @@ def softmax_cross_entropy_grad(
     >>> softmax_cross_entropy_grad([[0.0, 0.0]], [1], reduction="sum")
     array([[ 0.5, -0.5]])
     """
-    return _multiclass_loss(_CE_TERM, (False, True), logits, target, weight=weight, ignore_index=ignore_index,
+    return multiclass_loss(CE_TERM, (False, True), logits, target, weight=weight, ignore_index=ignore_index,
                             label_smoothing=label_smoothing, reduction=reduction)
 
 
@@ -458,7 +461,7 @@ def softmax_cross_entropy_and_grad(
     >>> round(float(loss), 6), grad
     (0.693147, array([[ 0.5, -0.5]]))
     """
-    return _multiclass_loss(_CE_TERM, (True, True), logits, target, weight=weight, ignore_index=ignore_index,
+    return multiclass_loss(CE_TERM, (True, True), logits, target, weight=weight, ignore_index=ignore_index,
                             label_smoothing=label_smoothing, reduction=reduction)
 
 
@@ -477,9 +480,11 @@ class _BinaryProblem:
     reduction: str
 
 
-def _prepare_binary(logits: Any, target: Any, weight: Any, pos_weight: Any, reduction: Any) -> _BinaryProblem:
-    x = as_float_array(logits, "logits")
-    check_finite(x, "logits")
+def prepare_binary(logits: Any, target: Any, weight: Any, pos_weight: Any, reduction: Any, *,
+                   logits_name: str = "logits") -> _BinaryProblem:
+    """Validate the arguments of a binary loss (the NumPy functions and the torch modules)."""
+    x = as_float_array(logits, logits_name)
+    check_finite(x, logits_name)
     reduction = check_reduction(reduction)
     t = as_float_array(target, "target", allow_bool=True)  # bool: observed 0/1 outcomes
     if t.shape != x.shape:
@@ -580,9 +585,9 @@ BINARY_DOC = {
 }
 
 
-def _binary_loss(want: tuple[bool, bool], logits: Any, target: Any, *, weight: Any, pos_weight: Any,
+def binary_loss(want: tuple[bool, bool], logits: Any, target: Any, *, weight: Any, pos_weight: Any,
                  reduction: Any, focus: tuple[float | None, float] | None = None) -> Any:
-    loss, grad = _binary(_prepare_binary(logits, target, weight, pos_weight, reduction), *want, focus=focus)
+    loss, grad = _binary(prepare_binary(logits, target, weight, pos_weight, reduction), *want, focus=focus)
     return (loss, grad) if all(want) else (loss if want[0] else grad)
 
 
@@ -620,7 +625,7 @@ def binary_cross_entropy_with_logits(
     >>> binary_cross_entropy_with_logits([-800.0, 0.0, 800.0], [1.0, 0.5, 1.0], reduction="none")
     array([8.00000000e+02, 6.93147181e-01, 0.00000000e+00])
     """
-    return _binary_loss((True, False), logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
+    return binary_loss((True, False), logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
 
 
 @fill_doc(BINARY_DOC)
@@ -656,7 +661,7 @@ def binary_cross_entropy_with_logits_grad(
     >>> binary_cross_entropy_with_logits_grad([0.0, 2.0], [1.0, 0.0], reduction="sum")
     array([-0.5       ,  0.88079708])
     """
-    return _binary_loss((False, True), logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
+    return binary_loss((False, True), logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
 
 
 @fill_doc(BINARY_DOC)
@@ -690,4 +695,4 @@ def binary_cross_entropy_with_logits_and_grad(
     >>> round(float(loss), 6), grad
     (0.693147, array([-0.5]))
     """
-    return _binary_loss((True, True), logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
+    return binary_loss((True, True), logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
