@@ -149,14 +149,8 @@ class _MulticlassLoss(nn.Module):
     def _logits(self, input: Tensor) -> Tensor:
         return input
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        """The loss of logits ``input`` (shape ``(C,)``, ``(N, C)`` or ``(N, C, d1, ...)``) for ``target``.
-
-        ``target`` holds class indices (the input's shape without the class axis)
-        or class probabilities (the input's shape).  Returns a 0-d tensor, or the
-        per-element losses for ``reduction="none"``, differentiable with respect
-        to ``input``.
-        """
+    def _loss(self, input: Tensor, target: Tensor) -> Tensor:
+        """The forward pass shared by the subclasses (each has its own documented ``forward``)."""
         input = _float_input(input)
         w = None if self.weight is None else self.weight.detach().cpu().numpy()
         prepare_multiclass(_numpy(input, "input"), _numpy(target, "target"), w, self.ignore_index,
@@ -225,6 +219,11 @@ class SoftmaxFocalLoss(_MulticlassLoss):
         # clamp: no 0 * inf in the backward of m**gamma for gamma < 1 (the value is 0 there anyway)
         return m.clamp_min(torch.finfo(m.dtype).tiny) ** self.gamma * r
 
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """The loss of logits ``input`` (``(C,)``, ``(N, C)`` or ``(N, C, d1, ...)``) for class indices or
+        probabilities ``target``: a 0-d tensor, or the per-element losses for ``reduction="none"``."""
+        return self._loss(input, target)
+
 
 @fill_doc(_MODULE_DOC)
 class LogitAdjustedLoss(_MulticlassLoss):
@@ -277,6 +276,11 @@ class LogitAdjustedLoss(_MulticlassLoss):
             raise ValueError(f"input or tau is too large: input + tau * log(priors) overflows {input.dtype}")
         return shifted
 
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """The loss of logits ``input`` (``(C,)``, ``(N, C)`` or ``(N, C, d1, ...)``) for class indices or
+        probabilities ``target``: a 0-d tensor, or the per-element losses for ``reduction="none"``."""
+        return self._loss(input, target)
+
 
 @fill_doc(_MODULE_DOC)
 class GeneralizedCrossEntropyLoss(_MulticlassLoss):
@@ -308,6 +312,11 @@ class GeneralizedCrossEntropyLoss(_MulticlassLoss):
 
     def _term(self, r: Tensor) -> Tensor:
         return -torch.expm1(-self.q * r) / self.q
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """The loss of logits ``input`` (``(C,)``, ``(N, C)`` or ``(N, C, d1, ...)``) for class indices or
+        probabilities ``target``: a 0-d tensor, or the per-element losses for ``reduction="none"``."""
+        return self._loss(input, target)
 
 
 class SigmoidFocalLoss(nn.Module):
@@ -598,12 +607,7 @@ class _LinearCrossEntropy(torch.autograd.Function):
         scale = _row_scale(valid, reduction, H.dtype)
         stats, grads = _sweep(_TorchOps, H, W, b, y, eps, zl, cn, cv, scale=scale if eager else None)
         per = _per_token(stats, valid, eps, zl, W.shape[0])
-        if reduction == "none":
-            loss = per
-        elif reduction == "sum":
-            loss = per.sum()
-        else:
-            loss = per.sum() / valid.sum()  # 0/0 = NaN when every target is ignored, as torch
+        loss = _reduce(per, reduction, valid.sum())  # 0/0 = NaN when every target is ignored, as torch
         ctx.opts = (eps, zl, reduction, cn, cv, eager, b is not None)
         if eager:
             ctx.grads = grads
