@@ -81,26 +81,35 @@ def torch_ce(logits, target, kw):
     return loss.detach().numpy(), X.grad.numpy()
 
 
+def _three_ways(fns, torch_ref, case):
+    """The loss, the gradient and both together (every floating-point warning an error; the
+    three agree exactly and keep the logits' dtype), torch's loss and gradient, and the tolerance."""
+    logits, target, kw = case
+    loss_fn, grad_fn, both_fn = fns
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss, grad = loss_fn(logits, target, **kw), grad_fn(logits, target, **kw)
+        loss2, grad2 = both_fn(logits, target, **kw)
+    assert np.asarray(loss).dtype == logits.dtype and grad.dtype == logits.dtype and grad.shape == logits.shape
+    np.testing.assert_array_equal(np.asarray(loss2), np.asarray(loss))
+    np.testing.assert_array_equal(grad2, grad)
+    return (loss, grad, *torch_ref(logits, target, kw), TOL[logits.dtype.type])
+
+
+CE_FNS = (softmax_cross_entropy, softmax_cross_entropy_grad, softmax_cross_entropy_and_grad)
+BCE_FNS = (binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_grad, binary_cross_entropy_with_logits_and_grad)
+
+
 # ---------------------------------------------------------------- softmax cross-entropy vs torch
 
 
 @settings(max_examples=150)
 @given(ce_cases())
 def test_softmax_cross_entropy_matches_torch(case):
-    logits, target, kw = case
-    ref_loss, ref_grad = torch_ce(logits, target, kw)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        loss = softmax_cross_entropy(logits, target, **kw)
-        grad = softmax_cross_entropy_grad(logits, target, **kw)
-        loss2, grad2 = softmax_cross_entropy_and_grad(logits, target, **kw)
-    tol = TOL[logits.dtype.type]
-    assert np.asarray(loss).dtype == logits.dtype and grad.dtype == logits.dtype
-    assert np.shape(loss) == ref_loss.shape and grad.shape == logits.shape
+    loss, grad, ref_loss, ref_grad, tol = _three_ways(CE_FNS, torch_ce, case)
+    assert np.shape(loss) == ref_loss.shape
     np.testing.assert_allclose(loss, ref_loss, equal_nan=True, **tol)
     np.testing.assert_allclose(grad, ref_grad, equal_nan=True, **tol)
-    np.testing.assert_array_equal(np.asarray(loss2), np.asarray(loss))
-    np.testing.assert_array_equal(grad2, grad)
 
 
 def test_edge_cases_follow_torch():
@@ -217,21 +226,12 @@ def torch_bce(logits, target, kw):
 @settings(max_examples=150)
 @given(bce_cases())
 def test_bce_matches_torch(case):
-    logits, target, kw = case
-    ref_loss, ref_grad = torch_bce(logits, target, kw)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        loss = binary_cross_entropy_with_logits(logits, target, **kw)
-        grad = binary_cross_entropy_with_logits_grad(logits, target, **kw)
-        loss2, grad2 = binary_cross_entropy_with_logits_and_grad(logits, target, **kw)
-    tol = TOL[logits.dtype.type]
-    assert np.asarray(loss).dtype == logits.dtype and grad.dtype == logits.dtype and grad.shape == logits.shape
+    loss, grad, ref_loss, ref_grad, tol = _three_ways(BCE_FNS, torch_bce, case)
+    logits, _, kw = case
     # torch's (1-t)x + ... form loses absolute accuracy ~eps*|x|: compare with that scale
     scale = 1.0 + np.abs(logits).max() * (np.abs(kw["weight"]).max() if kw["weight"] is not None else 1.0)
     np.testing.assert_allclose(loss, ref_loss, rtol=tol["rtol"], atol=tol["atol"] * scale * 10)
     np.testing.assert_allclose(grad, ref_grad, **tol)
-    np.testing.assert_array_equal(np.asarray(loss2), np.asarray(loss))
-    np.testing.assert_array_equal(grad2, grad)
 
 
 @settings(max_examples=40)

@@ -32,3 +32,9 @@ def fill_doc(fragments: dict[str, str]) -> Callable[[T], T]:
         return obj
 
     return decorate
+
+
+def section(title: str, *fragments: str) -> str:
+    """A numpydoc section: ``title``, its underline, then the (dedented) non-empty ``fragments``."""
+    body = [textwrap.dedent(f).strip("\n") for f in fragments if f and f.strip()]
+    return "\n".join([title, "-" * len(title), *body])

@@ -37,7 +37,7 @@ from ._validation import (
     check_result_finite,
     check_tau,
 )
-from .losses import BINARY_DOC, CE_TERM, MULTICLASS_DOC, LossTerm, binary_loss, multiclass_loss
+from .losses import CE_TERM, GRAD, LOSS, LossTerm, binary_doc, binary_loss, multiclass_doc, multiclass_loss
 
 __all__ = [
     "sigmoid_focal_loss",
@@ -49,35 +49,35 @@ __all__ = [
     "logit_adjusted_cross_entropy_grad",
 ]
 
-_DOC = {
-    **{f"multiclass_{k}": v for k, v in MULTICLASS_DOC.items()},
-    **{f"binary_{k}": v for k, v in BINARY_DOC.items()},
-    "gamma": r"""
-        gamma : float, default 2.0
-            Focusing parameter :math:`\gamma \ge 0`; 0 is cross-entropy.
-        """,
-    "alpha": r"""
-        alpha : float or None, default 0.25
-            Weight of the positive class in :math:`[0, 1]`; the negative class gets
-            :math:`1 - \alpha`.  ``None`` or a negative value (torchvision's ``-1``)
-            disables the weighting.  The default gives the *positives* the
-            smaller weight, as in the paper.
-        """,
-    "priors_tau": r"""
-        priors : array_like, shape (C,)
-            Training class frequencies :math:`\pi` (strictly positive, summing to 1).
-        tau : float, default 1.0
-            :math:`\tau \ge 0`; 0 is plain cross-entropy.
-        """,
-}
+_GAMMA = r"""
+    gamma : float, default 2.0
+        Focusing parameter :math:`\gamma \ge 0`; 0 is cross-entropy.
+    """
+_ALPHA = r"""
+    alpha : float or None, default 0.25
+        Weight of the positive class in :math:`[0, 1]`; the negative class gets
+        :math:`1 - \alpha`.  ``None`` or a negative value (torchvision's ``-1``)
+        disables the weighting.  The default gives the *positives* the
+        smaller weight, as in the paper.
+    """
+_PRIORS_TAU = r"""
+    priors : array_like, shape (C,)
+        Training class frequencies :math:`\pi` (strictly positive, summing to 1).
+    tau : float, default 1.0
+        :math:`\tau \ge 0`; 0 is plain cross-entropy.
+    """
+_FOCAL_DOC = multiclass_doc(_GAMMA)
+_ADJUSTED_DOC = multiclass_doc(_PRIORS_TAU)
+_SIGMOID_FOCAL_DOC = binary_doc(_ALPHA.rstrip() + _GAMMA, pos_weight=False)
 
 
 # --------------------------------------------------------------------------- focal loss
 
 
-def _focal_term(gamma: float) -> LossTerm:
-    """``phi(r) = (1 - p)^gamma r`` with ``r = -log p``; its slope
+def _focal_term(gamma: Any) -> LossTerm:
+    """Validate ``gamma``; ``phi(r) = (1 - p)^gamma r`` with ``r = -log p``; its slope
     ``(1 - p)^gamma + gamma (1 - p)^(gamma - 1) p r``."""
+    gamma = check_gamma(gamma)
     if gamma == 0:
         return CE_TERM  # exactly cross-entropy
 
@@ -95,17 +95,9 @@ def _focal_term(gamma: float) -> LossTerm:
     return LossTerm(value, slope)
 
 
-@fill_doc(_DOC)
-def softmax_focal_loss(
-    logits: Any,
-    target: Any,
-    *,
-    gamma: float = 2.0,
-    weight: Any = None,
-    ignore_index: int = -100,
-    label_smoothing: float = 0.0,
-    reduction: str = "mean",
-) -> Any:
+@fill_doc(_FOCAL_DOC)
+def softmax_focal_loss(logits: Any, target: Any, *, gamma: float = 2.0, weight: Any = None, ignore_index: int = -100,
+                       label_smoothing: float = 0.0, reduction: str = "mean") -> Any:
     r"""Multi-class focal loss on softmax probabilities (Lin et al. 2017).
 
     With :math:`p = \operatorname{softmax}(z)`, :math:`r_c = -\log p_c`, the
@@ -123,22 +115,9 @@ def softmax_focal_loss(
     elements.  :math:`\gamma = 0` is exactly :func:`~xentbook.softmax_cross_entropy`.
     :math:`1 - p_c` is evaluated as :math:`-\operatorname{expm1}(-r_c)`.
 
-    Parameters
-    ----------
-    %(multiclass_logits_target)s
-    %(gamma)s
-    %(multiclass_options)s
+    %(parameters)s
 
-    Returns
-    -------
-    %(multiclass_returns_loss)s
-
-    %(multiclass_raises)s
-
-    %(multiclass_notes)s
-
-    Examples
-    --------
+    %(loss)s
     >>> import numpy as np
     >>> z = np.array([[2.0, 0.0, -1.0], [0.0, 0.5, 0.0]])
     >>> round(float(softmax_focal_loss(z, np.array([0, 2]), gamma=2.0)), 4)
@@ -146,21 +125,13 @@ def softmax_focal_loss(
     >>> round(float(softmax_focal_loss(z, np.array([0, 2]), gamma=0.0)), 4)  # = cross-entropy
     0.7321
     """
-    return multiclass_loss(_focal_term(check_gamma(gamma)), (True, False), logits, target, weight=weight,
-                            ignore_index=ignore_index, label_smoothing=label_smoothing, reduction=reduction)
+    return multiclass_loss(_focal_term(gamma), LOSS, logits, target, weight, ignore_index, label_smoothing, reduction)
 
 
-@fill_doc(_DOC)
-def softmax_focal_loss_grad(
-    logits: Any,
-    target: Any,
-    *,
-    gamma: float = 2.0,
-    weight: Any = None,
-    ignore_index: int = -100,
-    label_smoothing: float = 0.0,
-    reduction: str = "mean",
-) -> np.ndarray:
+@fill_doc(_FOCAL_DOC)
+def softmax_focal_loss_grad(logits: Any, target: Any, *, gamma: float = 2.0, weight: Any = None,
+                            ignore_index: int = -100, label_smoothing: float = 0.0,
+                            reduction: str = "mean") -> np.ndarray:
     r"""Gradient of :func:`softmax_focal_loss` with respect to ``logits``.
 
     Each class term is :math:`\phi(r) = (1 - e^{-r})^{\gamma} r` of
@@ -174,38 +145,19 @@ def softmax_focal_loss_grad(
 
     divided by :math:`\sum_n w_{y_n}` for ``"mean"``.
 
-    Parameters
-    ----------
-    %(multiclass_logits_target)s
-    %(gamma)s
-    %(multiclass_options)s
+    %(parameters)s
 
-    Returns
-    -------
-    %(multiclass_returns_grad)s
-
-    %(multiclass_raises)s
-
-    Examples
-    --------
+    %(grad)s
     >>> import numpy as np
     >>> softmax_focal_loss_grad(np.zeros((1, 2)), np.array([0]), gamma=0.0)
     array([[-0.5,  0.5]])
     """
-    return multiclass_loss(_focal_term(check_gamma(gamma)), (False, True), logits, target, weight=weight,
-                            ignore_index=ignore_index, label_smoothing=label_smoothing, reduction=reduction)
+    return multiclass_loss(_focal_term(gamma), GRAD, logits, target, weight, ignore_index, label_smoothing, reduction)
 
 
-@fill_doc(_DOC)
-def sigmoid_focal_loss(
-    logits: Any,
-    target: Any,
-    *,
-    alpha: float | None = 0.25,
-    gamma: float = 2.0,
-    weight: Any = None,
-    reduction: str = "mean",
-) -> Any:
+@fill_doc(_SIGMOID_FOCAL_DOC)
+def sigmoid_focal_loss(logits: Any, target: Any, *, alpha: float | None = 0.25, gamma: float = 2.0, weight: Any = None,
+                       reduction: str = "mean") -> Any:
     r"""Binary focal loss on logits, value-identical to ``torchvision.ops.sigmoid_focal_loss``.
 
     With :math:`p = \sigma(x)`, :math:`p_t = p\,t + (1 - p)(1 - t)` and
@@ -222,23 +174,9 @@ def sigmoid_focal_loss(
     is evaluated directly, so no term cancels.  The default reduction is
     ``"mean"``, as for every loss of the package (torchvision's is ``"none"``).
 
-    Parameters
-    ----------
-    %(binary_logits_target)s
-    %(alpha)s
-    %(gamma)s
-    %(binary_weight)s
-    %(binary_reduction)s
+    %(parameters)s
 
-    Returns
-    -------
-    numpy.ndarray or numpy scalar
-        Array of ``logits``'s shape for ``"none"``, else a scalar, in the logits' dtype.
-
-    %(binary_raises)s
-
-    Examples
-    --------
+    %(loss)s
     >>> import numpy as np
     >>> sigmoid_focal_loss(np.array([2.0, -1.0]), np.array([1.0, 1.0]), reduction="none").round(4)
     array([0.0005, 0.1755])
@@ -246,19 +184,12 @@ def sigmoid_focal_loss(
     0.554355
     """
     focus = (check_alpha(alpha), check_gamma(gamma))
-    return binary_loss((True, False), logits, target, weight=weight, pos_weight=None, reduction=reduction, focus=focus)
+    return binary_loss(LOSS, logits, target, weight=weight, pos_weight=None, reduction=reduction, focus=focus)
 
 
-@fill_doc(_DOC)
-def sigmoid_focal_loss_grad(
-    logits: Any,
-    target: Any,
-    *,
-    alpha: float | None = 0.25,
-    gamma: float = 2.0,
-    weight: Any = None,
-    reduction: str = "mean",
-) -> np.ndarray:
+@fill_doc(_SIGMOID_FOCAL_DOC)
+def sigmoid_focal_loss_grad(logits: Any, target: Any, *, alpha: float | None = 0.25, gamma: float = 2.0,
+                            weight: Any = None, reduction: str = "mean") -> np.ndarray:
     r"""Gradient of :func:`sigmoid_focal_loss` with respect to ``logits``.
 
     With :math:`m = 1 - p_t`, :math:`\partial m/\partial x = p(1-p)(1-2t)` and
@@ -271,29 +202,15 @@ def sigmoid_focal_loss_grad(
 
     divided by the number of elements for ``"mean"``.
 
-    Parameters
-    ----------
-    %(binary_logits_target)s
-    %(alpha)s
-    %(gamma)s
-    %(binary_weight)s
-    %(binary_reduction)s
+    %(parameters)s
 
-    Returns
-    -------
-    numpy.ndarray
-        :math:`\partial\,\mathrm{FL} / \partial x`, the logits' shape and dtype.
-
-    %(binary_raises)s
-
-    Examples
-    --------
+    %(grad)s
     >>> import numpy as np
     >>> sigmoid_focal_loss_grad(np.array([0.0]), np.array([1.0]), alpha=None, gamma=0.0)
     array([-0.5])
     """
     focus = (check_alpha(alpha), check_gamma(gamma))
-    return binary_loss((False, True), logits, target, weight=weight, pos_weight=None, reduction=reduction, focus=focus)
+    return binary_loss(GRAD, logits, target, weight=weight, pos_weight=None, reduction=reduction, focus=focus)
 
 
 # ----------------------------------------------------------------- logit adjustment
@@ -355,18 +272,10 @@ def prior_shift(priors: Any, tau: Any) -> Any:
     return lambda C: tau * np.log(as_priors(priors, C))
 
 
-@fill_doc(_DOC)
-def logit_adjusted_cross_entropy(
-    logits: Any,
-    target: Any,
-    priors: Any,
-    *,
-    tau: float = 1.0,
-    weight: Any = None,
-    ignore_index: int = -100,
-    label_smoothing: float = 0.0,
-    reduction: str = "mean",
-) -> Any:
+@fill_doc(_ADJUSTED_DOC)
+def logit_adjusted_cross_entropy(logits: Any, target: Any, priors: Any, *, tau: float = 1.0, weight: Any = None,
+                                 ignore_index: int = -100, label_smoothing: float = 0.0,
+                                 reduction: str = "mean") -> Any:
     r"""Logit-adjusted softmax cross-entropy (Menon et al. 2021).
 
     Cross-entropy of the logits *shifted by* :math:`+\tau\log\pi` during training:
@@ -380,43 +289,22 @@ def logit_adjusted_cross_entropy(
     :math:`z` are used; the loss makes the model learn :math:`z` that are
     already "adjusted", so rare classes get a larger margin.
 
-    Parameters
-    ----------
-    %(multiclass_logits_target)s
-    %(priors_tau)s
-    %(multiclass_options)s
+    %(parameters)s
 
-    Returns
-    -------
-    %(multiclass_returns_loss)s
-
-    %(multiclass_raises)s
-
-    %(multiclass_notes)s
-
-    Examples
-    --------
+    %(loss)s
     >>> import numpy as np
     >>> z = np.zeros((1, 2))
     >>> round(float(logit_adjusted_cross_entropy(z, np.array([1]), [0.9, 0.1])), 4)
     2.3026
     """
-    return multiclass_loss(CE_TERM, (True, False), logits, target, weight=weight, ignore_index=ignore_index,
-                            label_smoothing=label_smoothing, reduction=reduction, shift=prior_shift(priors, tau))
+    return multiclass_loss(CE_TERM, LOSS, logits, target, weight, ignore_index, label_smoothing, reduction,
+                           prior_shift(priors, tau))
 
 
-@fill_doc(_DOC)
-def logit_adjusted_cross_entropy_grad(
-    logits: Any,
-    target: Any,
-    priors: Any,
-    *,
-    tau: float = 1.0,
-    weight: Any = None,
-    ignore_index: int = -100,
-    label_smoothing: float = 0.0,
-    reduction: str = "mean",
-) -> np.ndarray:
+@fill_doc(_ADJUSTED_DOC)
+def logit_adjusted_cross_entropy_grad(logits: Any, target: Any, priors: Any, *, tau: float = 1.0, weight: Any = None,
+                                      ignore_index: int = -100, label_smoothing: float = 0.0,
+                                      reduction: str = "mean") -> np.ndarray:
     r"""Gradient of :func:`logit_adjusted_cross_entropy` with respect to ``logits``.
 
     The shift does not depend on :math:`z`, so this is the gradient of
@@ -430,23 +318,12 @@ def logit_adjusted_cross_entropy_grad(
 
     without smoothing, divided by :math:`\sum_n w_{y_n}` for ``"mean"``.
 
-    Parameters
-    ----------
-    %(multiclass_logits_target)s
-    %(priors_tau)s
-    %(multiclass_options)s
+    %(parameters)s
 
-    Returns
-    -------
-    %(multiclass_returns_grad)s
-
-    %(multiclass_raises)s
-
-    Examples
-    --------
+    %(grad)s
     >>> import numpy as np
     >>> logit_adjusted_cross_entropy_grad(np.zeros((1, 2)), np.array([1]), [0.9, 0.1]).round(2)
     array([[ 0.9, -0.9]])
     """
-    return multiclass_loss(CE_TERM, (False, True), logits, target, weight=weight, ignore_index=ignore_index,
-                            label_smoothing=label_smoothing, reduction=reduction, shift=prior_shift(priors, tau))
+    return multiclass_loss(CE_TERM, GRAD, logits, target, weight, ignore_index, label_smoothing, reduction,
+                           prior_shift(priors, tau))

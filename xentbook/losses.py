@@ -26,7 +26,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-from ._docstrings import fill_doc
+from ._docstrings import fill_doc, section
 from ._validation import (
     as_array,
     as_class_target,
@@ -254,85 +254,102 @@ def _reduce(per: np.ndarray, pb: Any, mean_denom: float | None, *, nan: bool) ->
     return pb.dtype.type(np.nan) if nan else pb.dtype.type(stable_sum(per, mean_denom))
 
 
-def multiclass_loss(term: LossTerm, want: tuple[bool, bool], logits: Any, target: Any, *, weight: Any,
-                     ignore_index: Any, label_smoothing: Any, reduction: Any, shift: Any = None) -> Any:
-    """Validate, then run the engine; returns the loss, the gradient, or both as ``want`` asks."""
+def multiclass_loss(term: LossTerm, want: tuple[bool, bool], logits: Any, target: Any, weight: Any,
+                    ignore_index: Any, label_smoothing: Any, reduction: Any, shift: Any = None) -> Any:
+    """Validate, then run the engine; returns the loss, the gradient, or both as ``want`` asks
+    (:data:`LOSS`, :data:`GRAD` or :data:`LOSS_AND_GRAD`)."""
     pb = prepare_multiclass(logits, target, weight, ignore_index, label_smoothing, reduction, shift)
     loss, grad = _multiclass(pb, term, *want)
     return (loss, grad) if all(want) else (loss if want[0] else grad)
 
 
-#: numpydoc fragments shared by every multiclass loss of the package
-MULTICLASS_DOC = {
-    "logits_target": """
-        logits : array_like
-            Unnormalised scores, shape ``(C,)``, ``(N, C)`` or ``(N, C, d1, ..., dk)``
-            (class axis 1 as in torch).  Must be finite.  float16/32/64 keep
-            their dtype in the result; the arithmetic is float64.
-        target : array_like
-            Either integer class indices of shape ``()``, ``(N,)`` or
-            ``(N, d1, ..., dk)`` with values in ``[0, C)`` or equal to
-            ``ignore_index``; or float class probabilities of the logits' shape
-            (non-negative, summing to 1 over the class axis).
-        """,
-    "options": r"""
-        weight : array_like, optional
-            Non-negative weight per class, shape ``(C,)``.
-        ignore_index : int, default -100
-            Class-index targets equal to it contribute neither to the loss nor to
-            the denominator of the mean (class-index targets only).
-        label_smoothing : float, default 0.0
-            :math:`\varepsilon \in [0, 1]`: the target becomes
-            :math:`(1-\varepsilon)\,y + \varepsilon/C`.
-        reduction : {"mean", "sum", "none"}, default "mean"
-            ``"mean"`` divides the summed loss by the sum of the target weights
-            :math:`\sum_n w_{y_n}` over non-ignored elements (by the number of
-            elements for probability targets), as torch does.  For ``"none"``
-            the gradient functions return the gradient of ``loss.sum()`` (each
-            element's loss depends only on its own logits).
-        """,
-    "raises": """
-        Raises
-        ------
-        TypeError
-            For non-numeric logits, boolean or float class-index targets, a
-            non-integer ``ignore_index``, or an option of the wrong type.
-        ValueError
-            For non-finite logits, shapes that do not match, class indices out of
-            range, probability targets that are not distributions, a ``weight`` of
-            the wrong shape or with negative entries, an option outside its
-            range, or an unknown ``reduction``.
-        """,
-    "notes": """
-        Notes
-        -----
-        Edge cases follow torch 2.x: with ``reduction="mean"``, if every target is
-        ignored the loss is NaN (0/0) and the gradient is zero; if the non-ignored
-        targets all have class weight 0 the loss is NaN and the gradient of those
-        elements is NaN.
-        """,
-    "returns_loss": """
+LOSS, GRAD, LOSS_AND_GRAD = (True, False), (False, True), (True, True)
+
+
+# numpydoc texts shared by every multiclass loss of the package (see multiclass_doc)
+_LOGITS_TARGET = """
+    logits : array_like
+        Unnormalised scores, shape ``(C,)``, ``(N, C)`` or ``(N, C, d1, ..., dk)``
+        (class axis 1 as in torch).  Must be finite.  float16/32/64 keep
+        their dtype in the result; the arithmetic is float64.
+    target : array_like
+        Either integer class indices of shape ``()``, ``(N,)`` or
+        ``(N, d1, ..., dk)`` with values in ``[0, C)`` or equal to
+        ``ignore_index``; or float class probabilities of the logits' shape
+        (non-negative, summing to 1 over the class axis).
+    """
+_OPTIONS = r"""
+    weight : array_like, optional
+        Non-negative weight per class, shape ``(C,)``.
+    ignore_index : int, default -100
+        Class-index targets equal to it contribute neither to the loss nor to
+        the denominator of the mean (class-index targets only).
+    label_smoothing : float, default 0.0
+        :math:`\varepsilon \in [0, 1]`: the target becomes
+        :math:`(1-\varepsilon)\,y + \varepsilon/C`.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"mean"`` divides the summed loss by the sum of the target weights
+        :math:`\sum_n w_{y_n}` over non-ignored elements (by the number of
+        elements for probability targets), as torch does.  For ``"none"``
+        the gradient functions return the gradient of ``loss.sum()`` (each
+        element's loss depends only on its own logits).
+    """
+_RAISES = """
+    TypeError
+        For non-numeric logits, boolean or float class-index targets, a
+        non-integer ``ignore_index``, or an option of the wrong type.
+    ValueError
+        For non-finite logits, shapes that do not match, class indices out of
+        range, probability targets that are not distributions, a ``weight`` of
+        the wrong shape or with negative entries, an option outside its
+        range, or an unknown ``reduction``.
+    """
+_NOTES = """
+    Edge cases follow torch 2.x: with ``reduction="mean"``, if every target is
+    ignored the loss is NaN (0/0) and the gradient is zero; if the non-ignored
+    targets all have class weight 0 the loss is NaN and the gradient of those
+    elements is NaN.
+    """
+_RETURNS = {
+    "loss": """
         numpy scalar or numpy.ndarray
             The reduced loss, or the per-element loss of the target's shape
             (``"none"``), in the logits' dtype.
         """,
-    "returns_grad": r"""
+    "grad": r"""
         numpy.ndarray
             :math:`\partial L / \partial z`, the logits' shape and dtype.
+        """,
+    "loss_and_grad": """
+        loss : numpy scalar or numpy.ndarray
+        grad : numpy.ndarray
         """,
 }
 
 
+def multiclass_doc(extra: str = "") -> dict[str, str]:
+    """The shared docstring sections of a multiclass loss whose own parameters ``extra`` follow ``target``.
+
+    ``parameters`` is the Parameters section; ``loss``, ``grad`` and
+    ``loss_and_grad`` are the Returns, Raises (and, for a loss, Notes)
+    sections of the three kinds of function, each ending with the Examples
+    heading.
+    """
+    doc = {"parameters": section("Parameters", _LOGITS_TARGET, extra, _OPTIONS)}
+    for kind, returns in _RETURNS.items():
+        parts = [section("Returns", returns), section("Raises", _RAISES)]
+        if kind == "loss":
+            parts.append(section("Notes", _NOTES))
+        doc[kind] = "\n\n".join([*parts, section("Examples")])
+    return doc
+
+
+MULTICLASS_DOC = multiclass_doc()
+
+
 @fill_doc(MULTICLASS_DOC)
-def softmax_cross_entropy(
-    logits: Any,
-    target: Any,
-    *,
-    weight: Any = None,
-    ignore_index: int = -100,
-    label_smoothing: float = 0.0,
-    reduction: str = "mean",
-) -> Any:
+def softmax_cross_entropy(logits: Any, target: Any, *, weight: Any = None, ignore_index: int = -100,
+                          label_smoothing: float = 0.0, reduction: str = "mean") -> Any:
     r"""Softmax cross-entropy, identical in meaning to ``torch.nn.functional.cross_entropy``.
 
     For element :math:`n` with logits :math:`z`, log-probabilities
@@ -350,21 +367,9 @@ def softmax_cross_entropy(
     losses of :mod:`xentbook.imbalance` and :mod:`xentbook.noise` replace
     :math:`-\ell_c` by another term of :math:`\ell_c` on the same engine.
 
-    Parameters
-    ----------
-    %(logits_target)s
-    %(options)s
+    %(parameters)s
 
-    Returns
-    -------
-    %(returns_loss)s
-
-    %(raises)s
-
-    %(notes)s
-
-    Examples
-    --------
+    %(loss)s
     >>> from xentbook import softmax_cross_entropy
     >>> logits = [[2.0, 0.0, -1.0], [0.0, 0.0, 0.0]]
     >>> round(float(softmax_cross_entropy(logits, [0, 2])), 6)
@@ -372,20 +377,12 @@ def softmax_cross_entropy(
     >>> softmax_cross_entropy(logits, [0, -100], reduction="none")
     array([0.16984602, 0.        ])
     """
-    return multiclass_loss(CE_TERM, (True, False), logits, target, weight=weight, ignore_index=ignore_index,
-                            label_smoothing=label_smoothing, reduction=reduction)
+    return multiclass_loss(CE_TERM, LOSS, logits, target, weight, ignore_index, label_smoothing, reduction)
 
 
 @fill_doc(MULTICLASS_DOC)
-def softmax_cross_entropy_grad(
-    logits: Any,
-    target: Any,
-    *,
-    weight: Any = None,
-    ignore_index: int = -100,
-    label_smoothing: float = 0.0,
-    reduction: str = "mean",
-) -> np.ndarray:
+def softmax_cross_entropy_grad(logits: Any, target: Any, *, weight: Any = None, ignore_index: int = -100,
+                               label_smoothing: float = 0.0, reduction: str = "mean") -> np.ndarray:
     r"""Gradient of :func:`softmax_cross_entropy` with respect to the logits, in closed form.
 
     With :math:`p = \operatorname{softmax}(z)`, :math:`W = \sum_c w_c`:
@@ -402,37 +399,19 @@ def softmax_cross_entropy_grad(
     evaluated as :math:`-\sum_{j\ne y} e^{z_j-m} / \sum_j e^{z_j-m}` so that it
     keeps its relative accuracy when :math:`p_y \to 1`.
 
-    Parameters
-    ----------
-    %(logits_target)s
-    %(options)s
+    %(parameters)s
 
-    Returns
-    -------
-    %(returns_grad)s
-
-    %(raises)s
-
-    Examples
-    --------
+    %(grad)s
     >>> from xentbook import softmax_cross_entropy_grad
     >>> softmax_cross_entropy_grad([[0.0, 0.0]], [1], reduction="sum")
     array([[ 0.5, -0.5]])
     """
-    return multiclass_loss(CE_TERM, (False, True), logits, target, weight=weight, ignore_index=ignore_index,
-                            label_smoothing=label_smoothing, reduction=reduction)
+    return multiclass_loss(CE_TERM, GRAD, logits, target, weight, ignore_index, label_smoothing, reduction)
 
 
 @fill_doc(MULTICLASS_DOC)
-def softmax_cross_entropy_and_grad(
-    logits: Any,
-    target: Any,
-    *,
-    weight: Any = None,
-    ignore_index: int = -100,
-    label_smoothing: float = 0.0,
-    reduction: str = "mean",
-) -> tuple[Any, np.ndarray]:
+def softmax_cross_entropy_and_grad(logits: Any, target: Any, *, weight: Any = None, ignore_index: int = -100,
+                                   label_smoothing: float = 0.0, reduction: str = "mean") -> tuple[Any, np.ndarray]:
     r"""Loss and gradient of :func:`softmax_cross_entropy` in one pass over the data.
 
     .. math::
@@ -442,27 +421,15 @@ def softmax_cross_entropy_and_grad(
     share the softmax computation, so this costs about as much as the loss
     alone.
 
-    Parameters
-    ----------
-    %(logits_target)s
-    %(options)s
+    %(parameters)s
 
-    Returns
-    -------
-    loss : numpy scalar or numpy.ndarray
-    grad : numpy.ndarray
-
-    %(raises)s
-
-    Examples
-    --------
+    %(loss_and_grad)s
     >>> from xentbook import softmax_cross_entropy_and_grad
     >>> loss, grad = softmax_cross_entropy_and_grad([[0.0, 0.0]], [1])
     >>> round(float(loss), 6), grad
     (0.693147, array([[ 0.5, -0.5]]))
     """
-    return multiclass_loss(CE_TERM, (True, True), logits, target, weight=weight, ignore_index=ignore_index,
-                            label_smoothing=label_smoothing, reduction=reduction)
+    return multiclass_loss(CE_TERM, LOSS_AND_GRAD, logits, target, weight, ignore_index, label_smoothing, reduction)
 
 
 # ----------------------------------------------------------------------------
@@ -548,8 +515,8 @@ def _binary(pb: _BinaryProblem, want_loss: bool, want_grad: bool,
     return loss, grad
 
 
-#: numpydoc fragments shared by the binary losses
-BINARY_DOC = {
+# numpydoc texts shared by the binary losses (see binary_doc)
+_BINARY_PARAMETERS = {
     "logits_target": r"""
         logits : array_like
             Finite scores :math:`x` of any shape; float16/32/64 keep their dtype
@@ -572,17 +539,40 @@ BINARY_DOC = {
             ``"mean"`` averages over all elements (weights do not enter the
             denominator); for ``"none"`` a gradient is that of ``loss.sum()``.
         """,
-    "raises": """
-        Raises
-        ------
-        TypeError
-            For non-numeric input, a non-string ``reduction`` or an option of the wrong type.
-        ValueError
-            For non-finite logits or targets, targets outside ``[0, 1]``, shapes
-            that do not match or broadcast, negative weights, an option outside
-            its range, or an unknown ``reduction``.
-        """,
 }
+_BINARY_RAISES = """
+    TypeError
+        For non-numeric input, a non-string ``reduction`` or an option of the wrong type.
+    ValueError
+        For non-finite logits or targets, targets outside ``[0, 1]``, shapes
+        that do not match or broadcast, negative weights, an option outside
+        its range, or an unknown ``reduction``.
+    """
+_BINARY_RETURNS = {
+    "loss": """
+        numpy scalar or numpy.ndarray
+            The reduced loss, or the elementwise loss (``"none"``), in the logits' dtype.
+        """,
+    "grad": """
+        numpy.ndarray
+            The gradient with respect to the logits, their shape and dtype.
+        """,
+    "loss_and_grad": _RETURNS["loss_and_grad"],
+}
+
+
+def binary_doc(extra: str = "", *, pos_weight: bool = True) -> dict[str, str]:
+    """The shared docstring sections of a binary loss whose own parameters ``extra`` follow ``target``
+    (keys as in :func:`multiclass_doc`)."""
+    p = _BINARY_PARAMETERS
+    doc = {"parameters": section("Parameters", p["logits_target"], extra, p["weight"],
+                                 p["pos_weight"] if pos_weight else "", p["reduction"])}
+    for kind, returns in _BINARY_RETURNS.items():
+        doc[kind] = "\n\n".join([section("Returns", returns), section("Raises", _BINARY_RAISES), section("Examples")])
+    return doc
+
+
+BINARY_DOC = binary_doc()
 
 
 def binary_loss(want: tuple[bool, bool], logits: Any, target: Any, *, weight: Any, pos_weight: Any,
@@ -592,9 +582,8 @@ def binary_loss(want: tuple[bool, bool], logits: Any, target: Any, *, weight: An
 
 
 @fill_doc(BINARY_DOC)
-def binary_cross_entropy_with_logits(
-    logits: Any, target: Any, *, weight: Any = None, pos_weight: Any = None, reduction: str = "mean"
-) -> Any:
+def binary_cross_entropy_with_logits(logits: Any, target: Any, *, weight: Any = None, pos_weight: Any = None,
+                                     reduction: str = "mean") -> Any:
     r"""Binary cross-entropy on logits, identical in meaning to torch's namesake.
 
     .. math::
@@ -605,33 +594,19 @@ def binary_cross_entropy_with_logits(
     which equals :math:`-w[\rho t\log\sigma(x) + (1-t)\log(1-\sigma(x))]`
     and never overflows.
 
-    Parameters
-    ----------
-    %(logits_target)s
-    %(weight)s
-    %(pos_weight)s
-    %(reduction)s
+    %(parameters)s
 
-    Returns
-    -------
-    numpy scalar or numpy.ndarray
-        Reduced loss, or the elementwise loss (``"none"``), in the logits' dtype.
-
-    %(raises)s
-
-    Examples
-    --------
+    %(loss)s
     >>> from xentbook import binary_cross_entropy_with_logits
     >>> binary_cross_entropy_with_logits([-800.0, 0.0, 800.0], [1.0, 0.5, 1.0], reduction="none")
     array([8.00000000e+02, 6.93147181e-01, 0.00000000e+00])
     """
-    return binary_loss((True, False), logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
+    return binary_loss(LOSS, logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
 
 
 @fill_doc(BINARY_DOC)
-def binary_cross_entropy_with_logits_grad(
-    logits: Any, target: Any, *, weight: Any = None, pos_weight: Any = None, reduction: str = "mean"
-) -> np.ndarray:
+def binary_cross_entropy_with_logits_grad(logits: Any, target: Any, *, weight: Any = None, pos_weight: Any = None,
+                                          reduction: str = "mean") -> np.ndarray:
     r"""Gradient of :func:`binary_cross_entropy_with_logits` with respect to the logits.
 
     .. math::
@@ -641,58 +616,31 @@ def binary_cross_entropy_with_logits_grad(
     i.e. :math:`\sigma(x) - t` without weights; divided by the number of
     elements for ``reduction="mean"``.
 
-    Parameters
-    ----------
-    %(logits_target)s
-    %(weight)s
-    %(pos_weight)s
-    %(reduction)s
+    %(parameters)s
 
-    Returns
-    -------
-    numpy.ndarray
-        The logits' shape and dtype.
-
-    %(raises)s
-
-    Examples
-    --------
+    %(grad)s
     >>> from xentbook import binary_cross_entropy_with_logits_grad
     >>> binary_cross_entropy_with_logits_grad([0.0, 2.0], [1.0, 0.0], reduction="sum")
     array([-0.5       ,  0.88079708])
     """
-    return binary_loss((False, True), logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
+    return binary_loss(GRAD, logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
 
 
 @fill_doc(BINARY_DOC)
-def binary_cross_entropy_with_logits_and_grad(
-    logits: Any, target: Any, *, weight: Any = None, pos_weight: Any = None, reduction: str = "mean"
-) -> tuple[Any, np.ndarray]:
+def binary_cross_entropy_with_logits_and_grad(logits: Any, target: Any, *, weight: Any = None, pos_weight: Any = None,
+                                              reduction: str = "mean") -> tuple[Any, np.ndarray]:
     r"""Loss and gradient of :func:`binary_cross_entropy_with_logits` together.
 
     .. math::
 
         \bigl(L,\ \partial L/\partial x\bigr)
 
-    Parameters
-    ----------
-    %(logits_target)s
-    %(weight)s
-    %(pos_weight)s
-    %(reduction)s
+    %(parameters)s
 
-    Returns
-    -------
-    loss : numpy scalar or numpy.ndarray
-    grad : numpy.ndarray
-
-    %(raises)s
-
-    Examples
-    --------
+    %(loss_and_grad)s
     >>> from xentbook import binary_cross_entropy_with_logits_and_grad
     >>> loss, grad = binary_cross_entropy_with_logits_and_grad([0.0], [1.0])
     >>> round(float(loss), 6), grad
     (0.693147, array([-0.5]))
     """
-    return binary_loss((True, True), logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
+    return binary_loss(LOSS_AND_GRAD, logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)

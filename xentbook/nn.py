@@ -149,8 +149,9 @@ class _MulticlassLoss(nn.Module):
     def _logits(self, input: Tensor) -> Tensor:
         return input
 
-    def _loss(self, input: Tensor, target: Tensor) -> Tensor:
-        """The forward pass shared by the subclasses (each has its own documented ``forward``)."""
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        """The loss of logits ``input`` (``(C,)``, ``(N, C)`` or ``(N, C, d1, ...)``) for class indices or
+        probabilities ``target``: a 0-d tensor, or the per-element losses for ``reduction="none"``."""
         input = _float_input(input)
         w = None if self.weight is None else self.weight.detach().cpu().numpy()
         prepare_multiclass(_numpy(input, "input"), _numpy(target, "target"), w, self.ignore_index,
@@ -207,11 +208,6 @@ class SoftmaxFocalLoss(_MulticlassLoss):
     0.3431
     """
 
-    def __init__(self, *, gamma: float = 2.0, weight: Any = None, ignore_index: int = -100,
-                 label_smoothing: float = 0.0, reduction: str = "mean") -> None:
-        super().__init__(weight, ignore_index, label_smoothing, reduction)
-        self.gamma = check_gamma(gamma)
-
     def _term(self, r: Tensor) -> Tensor:
         if self.gamma == 0:
             return r
@@ -219,10 +215,12 @@ class SoftmaxFocalLoss(_MulticlassLoss):
         # clamp: no 0 * inf in the backward of m**gamma for gamma < 1 (the value is 0 there anyway)
         return m.clamp_min(torch.finfo(m.dtype).tiny) ** self.gamma * r
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        """The loss of logits ``input`` (``(C,)``, ``(N, C)`` or ``(N, C, d1, ...)``) for class indices or
-        probabilities ``target``: a 0-d tensor, or the per-element losses for ``reduction="none"``."""
-        return self._loss(input, target)
+    def __init__(self, *, gamma: float = 2.0, weight: Any = None, ignore_index: int = -100,
+                 label_smoothing: float = 0.0, reduction: str = "mean") -> None:
+        super().__init__(weight, ignore_index, label_smoothing, reduction)
+        self.gamma = check_gamma(gamma)
+
+    forward = _MulticlassLoss.forward  # its own attribute: documented and fuzzed with the class
 
 
 @fill_doc(_MODULE_DOC)
@@ -276,10 +274,7 @@ class LogitAdjustedLoss(_MulticlassLoss):
             raise ValueError(f"input or tau is too large: input + tau * log(priors) overflows {input.dtype}")
         return shifted
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        """The loss of logits ``input`` (``(C,)``, ``(N, C)`` or ``(N, C, d1, ...)``) for class indices or
-        probabilities ``target``: a 0-d tensor, or the per-element losses for ``reduction="none"``."""
-        return self._loss(input, target)
+    forward = _MulticlassLoss.forward  # its own attribute: documented and fuzzed with the class
 
 
 @fill_doc(_MODULE_DOC)
@@ -313,10 +308,7 @@ class GeneralizedCrossEntropyLoss(_MulticlassLoss):
     def _term(self, r: Tensor) -> Tensor:
         return -torch.expm1(-self.q * r) / self.q
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        """The loss of logits ``input`` (``(C,)``, ``(N, C)`` or ``(N, C, d1, ...)``) for class indices or
-        probabilities ``target``: a 0-d tensor, or the per-element losses for ``reduction="none"``."""
-        return self._loss(input, target)
+    forward = _MulticlassLoss.forward  # its own attribute: documented and fuzzed with the class
 
 
 class SigmoidFocalLoss(nn.Module):
@@ -629,19 +621,9 @@ class _LinearCrossEntropy(torch.autograd.Function):
         return gH, gW, gb if has_bias else None, None, None, None, None, None, None, None, None
 
 
-def linear_cross_entropy(
-    hidden: Tensor,
-    weight: Tensor,
-    target: Tensor,
-    bias: Tensor | None = None,
-    *,
-    ignore_index: int = -100,
-    label_smoothing: float = 0.0,
-    reduction: str = "mean",
-    z_loss: float = 0.0,
-    chunk_size: int = 1024,
-    vocab_chunk: int = 32768,
-) -> Tensor:
+def linear_cross_entropy(hidden: Tensor, weight: Tensor, target: Tensor, bias: Tensor | None = None, *,
+                         ignore_index: int = -100, label_smoothing: float = 0.0, reduction: str = "mean",
+                         z_loss: float = 0.0, chunk_size: int = 1024, vocab_chunk: int = 32768) -> Tensor:
     r"""Cross-entropy of ``hidden @ weight.T + bias`` in blocks, with an exact backward.
 
     .. math::

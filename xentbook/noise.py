@@ -14,35 +14,26 @@ import numpy as np
 
 from ._docstrings import fill_doc
 from ._validation import check_q
-from .losses import MULTICLASS_DOC, multiclass_loss, LossTerm
+from .losses import GRAD, LOSS, LossTerm, multiclass_doc, multiclass_loss
 
 __all__ = ["generalized_cross_entropy", "generalized_cross_entropy_grad"]
 
-_DOC = {
-    **MULTICLASS_DOC,
-    "q": r"""
-        q : float, default 0.7
-            In :math:`(0, 1]`: :math:`q \to 0` is cross-entropy, :math:`q = 1` is :math:`1 - p_y`.
-        """,
-}
+_Q = r"""
+    q : float, default 0.7
+        In :math:`(0, 1]`: :math:`q \to 0` is cross-entropy, :math:`q = 1` is :math:`1 - p_y`.
+    """
+_DOC = multiclass_doc(_Q)
 
 
-def _gce_term(q: float) -> LossTerm:
-    """``phi(r) = (1 - e^{-q r})/q`` with ``r = -log p``; its slope ``e^{-q r} = p^q``."""
+def _gce_term(q: Any) -> LossTerm:
+    """Validate ``q``; ``phi(r) = (1 - e^{-q r})/q`` with ``r = -log p``; its slope ``e^{-q r} = p^q``."""
+    q = check_q(q)
     return LossTerm(lambda r: -np.expm1(-q * r) / q, lambda r: np.exp(-q * r))
 
 
 @fill_doc(_DOC)
-def generalized_cross_entropy(
-    logits: Any,
-    target: Any,
-    *,
-    q: float = 0.7,
-    weight: Any = None,
-    ignore_index: int = -100,
-    label_smoothing: float = 0.0,
-    reduction: str = "mean",
-) -> Any:
+def generalized_cross_entropy(logits: Any, target: Any, *, q: float = 0.7, weight: Any = None, ignore_index: int = -100,
+                              label_smoothing: float = 0.0, reduction: str = "mean") -> Any:
     r"""Generalized cross-entropy :math:`L_q` (Zhang & Sabuncu 2018), a noise-robust loss.
 
     With :math:`p = \operatorname{softmax}(z)`, the (smoothed) target
@@ -59,43 +50,22 @@ def generalized_cross_entropy(
     :math:`p` and the one-hot target.  It is bounded by :math:`1/q`, which is
     where its robustness to wrong labels comes from.
 
-    Parameters
-    ----------
-    %(logits_target)s
-    %(q)s
-    %(options)s
+    %(parameters)s
 
-    Returns
-    -------
-    %(returns_loss)s
-
-    %(raises)s
-
-    %(notes)s
-
-    Examples
-    --------
+    %(loss)s
     >>> import numpy as np
     >>> z = np.array([[2.0, 0.0, -1.0]])
-    >>> round(float(generalized_cross_entropy(z, np.array([0]), q=1.0)), 4)  # 1 - p_y
-    0.1562
+    >>> generalized_cross_entropy(z, np.array([0]), q=1.0, reduction="none").round(4)  # 1 - p_y
+    array([0.1562])
     """
-    return multiclass_loss(_gce_term(check_q(q)), (True, False), logits, target, weight=weight,
-                            ignore_index=ignore_index, label_smoothing=label_smoothing, reduction=reduction)
+    return multiclass_loss(_gce_term(q), LOSS, logits, target, weight, ignore_index, label_smoothing, reduction)
 
 
 @fill_doc(_DOC)
-def generalized_cross_entropy_grad(
-    logits: Any,
-    target: Any,
-    *,
-    q: float = 0.7,
-    weight: Any = None,
-    ignore_index: int = -100,
-    label_smoothing: float = 0.0,
-    reduction: str = "mean",
-) -> np.ndarray:
-    r"""Gradient of :func:`generalized_cross_entropy` with respect to ``logits``.
+def generalized_cross_entropy_grad(logits: Any, target: Any, *, q: float = 0.7, weight: Any = None,
+                                   ignore_index: int = -100, label_smoothing: float = 0.0,
+                                   reduction: str = "mean") -> np.ndarray:
+    r"""Gradient of :func:`generalized_cross_entropy` with respect to the logits, in closed form.
 
     .. math::
 
@@ -106,23 +76,13 @@ def generalized_cross_entropy_grad(
     samples the model finds implausible (often the mislabelled ones) are
     down-weighted.
 
-    Parameters
-    ----------
-    %(logits_target)s
-    %(q)s
-    %(options)s
+    %(parameters)s
 
-    Returns
-    -------
-    %(returns_grad)s
-
-    %(raises)s
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> generalized_cross_entropy_grad(np.zeros((1, 2)), np.array([0]), q=1.0)
-    array([[-0.25,  0.25]])
+    %(grad)s
+    >>> from xentbook import softmax, softmax_cross_entropy_grad
+    >>> z, y = [[2.0, 0.0, -1.0]], [0]
+    >>> g = generalized_cross_entropy_grad(z, y, q=0.5, reduction="sum")  # p_y^q times the CE gradient
+    >>> bool(np.allclose(g, softmax(z)[0, 0] ** 0.5 * softmax_cross_entropy_grad(z, y, reduction="sum")))
+    True
     """
-    return multiclass_loss(_gce_term(check_q(q)), (False, True), logits, target, weight=weight,
-                            ignore_index=ignore_index, label_smoothing=label_smoothing, reduction=reduction)
+    return multiclass_loss(_gce_term(q), GRAD, logits, target, weight, ignore_index, label_smoothing, reduction)

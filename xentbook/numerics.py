@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from ._docstrings import fill_doc
+from ._docstrings import fill_doc, section
 from ._validation import as_float_array, check_axis, check_no_nan
 
 __all__ = ["logsumexp", "log_softmax", "softmax", "log_sigmoid", "softplus", "sigmoid"]
@@ -103,6 +103,20 @@ def _check_softmax_input(x: Any, axis: int, *, allow_posinf: bool) -> tuple[np.n
             "(use a large finite value instead)"
         )
     return arr, ax
+
+
+def _softmax_rows(x: Any, axis: int, *, log: bool) -> np.ndarray:
+    """softmax (or log_softmax) of ``x`` along ``axis`` from the core; NaN on all ``-inf`` slices."""
+    arr, ax = _check_softmax_input(x, axis, allow_posinf=False)
+    z, shape = _to_rows(arr, ax)
+    if z.size == 0:
+        return np.empty(arr.shape, dtype=arr.dtype)
+    _, L, d, p = _lse_parts(z, want_softmax=not log)
+    if log:
+        with np.errstate(over="ignore"):
+            p = np.subtract(d, L[:, None], out=d)
+    p[(z == -np.inf).all(axis=1)] = np.nan
+    return _from_rows(p, shape, ax, arr.dtype)
 
 
 def _scalar_or_array(out: np.ndarray) -> Any:
@@ -215,18 +229,7 @@ def log_softmax(x: Any, axis: int = -1) -> np.ndarray:
     >>> log_softmax([1e308, -5e307])  # no overflow, no warning
     array([ 0.0e+000, -1.5e+308])
     """
-    arr, ax = _check_softmax_input(x, axis, allow_posinf=False)
-    dtype = arr.dtype
-    z, shape = _to_rows(arr, ax)
-    if z.size == 0:
-        return np.empty(arr.shape, dtype=dtype)
-    _, L, d, _ = _lse_parts(z, want_softmax=False)
-    with np.errstate(over="ignore"):
-        d -= L[:, None]
-    dead = (z == -np.inf).all(axis=1)
-    if dead.any():
-        d[dead] = np.nan
-    return _from_rows(d, shape, ax, dtype)
+    return _softmax_rows(x, axis, log=True)
 
 
 @fill_doc(_SOFTMAX_DOC)
@@ -260,31 +263,27 @@ def softmax(x: Any, axis: int = -1) -> np.ndarray:
     >>> softmax([1000.0, 1000.0, -np.inf])
     array([0.5, 0.5, 0. ])
     """
-    arr, ax = _check_softmax_input(x, axis, allow_posinf=False)
-    dtype = arr.dtype
-    z, shape = _to_rows(arr, ax)
-    if z.size == 0:
-        return np.empty(arr.shape, dtype=dtype)
-    _, _, _, p = _lse_parts(z, want_softmax=True)
-    dead = (z == -np.inf).all(axis=1)
-    if dead.any():
-        p[dead] = np.nan
-    return _from_rows(p, shape, ax, dtype)
+    return _softmax_rows(x, axis, log=False)
 
 
 _ELEMENTWISE_DOC = {
-    "x": """
-        x : array_like
-            Real values (``±inf`` allowed, NaN rejected).
-        """,
-    "errors": """
-        Raises
-        ------
-        TypeError
-            If ``x`` is not real-valued.
-        ValueError
-            If ``x`` contains NaN.
-        """,
+    "sections": "\n\n".join([
+        section("Parameters", """
+            x : array_like
+                Real values (``±inf`` allowed, NaN rejected).
+            """),
+        section("Returns", """
+            numpy.ndarray or numpy scalar
+                Same shape and dtype as ``x`` (float64 for integer input).
+            """),
+        section("Raises", """
+            TypeError
+                If ``x`` is not real-valued.
+            ValueError
+                If ``x`` contains NaN.
+            """),
+        section("Examples"),
+    ]),
 }
 
 
@@ -331,19 +330,7 @@ def softplus(x: Any) -> np.ndarray:
     Both terms are non-negative, so the sum has no cancellation; ``exp`` never
     overflows.  ``softplus(-inf) = 0`` and ``softplus(+inf) = +inf``.
 
-    Parameters
-    ----------
-    %(x)s
-
-    Returns
-    -------
-    numpy.ndarray or numpy scalar
-        Same shape and dtype as ``x`` (float64 for integer input).
-
-    %(errors)s
-
-    Examples
-    --------
+    %(sections)s
     >>> from xentbook import softplus
     >>> softplus([-800.0, 0.0, 800.0])
     array([0.00000000e+000, 6.93147181e-001, 8.00000000e+002])
@@ -359,21 +346,9 @@ def log_sigmoid(x: Any) -> np.ndarray:
 
     .. math::
 
-        \log\sigma(x) = \min(x, 0) - \operatorname{log1p}\bigl(e^{-|x|}\bigr).
+        \log\sigma(x) = \min(x, 0) - \operatorname{log1p}\bigl(e^{-|x|}\bigr) \le 0.
 
-    Parameters
-    ----------
-    %(x)s
-
-    Returns
-    -------
-    numpy.ndarray or numpy scalar
-        Same shape and dtype as ``x`` (float64 for integer input); always ``<= 0``.
-
-    %(errors)s
-
-    Examples
-    --------
+    %(sections)s
     >>> from xentbook import log_sigmoid
     >>> log_sigmoid([-800.0, 0.0, 40.0])
     array([-8.00000000e+02, -6.93147181e-01, -4.24835426e-18])
@@ -391,21 +366,10 @@ def sigmoid(x: Any) -> np.ndarray:
         e^{x}/(1+e^{x}) & x < 0 \end{cases}
 
     so that ``exp`` never overflows and tiny probabilities keep their
-    relative accuracy (``sigmoid(-40)`` is ``4.25e-18``, not 0).
+    relative accuracy (``sigmoid(-40)`` is ``4.25e-18``, not 0); the result
+    lies in ``[0, 1]``.
 
-    Parameters
-    ----------
-    %(x)s
-
-    Returns
-    -------
-    numpy.ndarray or numpy scalar
-        Same shape and dtype as ``x`` (float64 for integer input), in ``[0, 1]``.
-
-    %(errors)s
-
-    Examples
-    --------
+    %(sections)s
     >>> from xentbook import sigmoid
     >>> sigmoid([-800.0, 0.0, 800.0])
     array([0. , 0.5, 1. ])
