@@ -181,7 +181,7 @@ class TestSigmoidFocal:
     @pytest.mark.parametrize(
         "kwargs, exc, match",
         [
-            (dict(logits=[0.0, 1.0], target=[1.0]), ValueError, "target must have the logits' shape"),
+            (dict(logits=[0.0, 1.0], target=[1.0]), ValueError, "target and (logits|input) must have the same shape"),
             (dict(logits=[0.0], target=[1.5]), ValueError, r"target must lie in \[0, 1\]"),
             (dict(logits=[0.0], target=[-0.1]), ValueError, "target"),
             (dict(logits=[np.nan], target=[1.0]), ValueError, "logits must be finite"),

@@ -90,7 +90,7 @@ class TestSigmoidFocalLoss:
 
     def test_forward_errors(self):
         loss = SigmoidFocalLoss()
-        with pytest.raises(ValueError, match="target must have the logits' shape"):
+        with pytest.raises(ValueError, match="target and (logits|input) must have the same shape"):
             loss(torch.zeros(3), torch.zeros(2))
         with pytest.raises(ValueError, match=r"\[0, 1\]"):
             loss(torch.zeros(2), torch.tensor([0.0, 2.0]))

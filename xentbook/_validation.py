@@ -451,3 +451,48 @@ def as_sampling_weights(weights: Any, n: int, name: str = "sampling_weights") ->
     if not w.sum() > 0:
         raise ValueError(f"{name} are all zero; at least one sample must have a positive weight")
     return w.astype(np.float64)
+
+
+def check_shape(arr: Any, shape: tuple[Any, ...], name: str) -> None:
+    """Raise :class:`ValueError` unless ``arr.shape`` matches ``shape``, whose entries are lengths
+    or names of free lengths (``("N", "d")``: any 2-D array)."""
+    ok = len(arr.shape) == len(shape) and all(isinstance(s, str) or s == a for a, s in zip(arr.shape, shape))
+    if not ok:
+        want = "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+        raise ValueError(f"{name} must have shape {want}, got {tuple(arr.shape)}")
+
+
+def check_instance(value: Any, cls: Any, name: str, what: str, *, when: Any = None) -> Any:
+    """Return ``value`` if it is a ``cls`` (and ``when(value)`` holds), else raise :class:`TypeError`
+    saying that ``name`` must be ``what``."""
+    if not isinstance(value, cls) or (when is not None and not when(value)):
+        detail = f"dtype {value.dtype}" if isinstance(value, cls) and hasattr(value, "dtype") else type(value).__name__
+        raise TypeError(f"{name} must be {what}, got {detail}")
+    return value
+
+
+def check_no_posinf(arr: np.ndarray, name: str, why: str) -> None:
+    """Raise :class:`ValueError` if ``arr`` holds ``+inf`` (``why``: where it is undefined)."""
+    if np.isposinf(arr).any():
+        raise ValueError(f"{name} contains +inf; {why} (use a large finite value instead)")
+
+
+def as_multiclass_target(target: Any, logits_shape: tuple[int, ...], class_axis: int, ignore_index: int,
+                         name: str = "target") -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """Validate the target of a multiclass loss, as torch's ``cross_entropy`` reads it.
+
+    Float targets are class probabilities of the logits' shape (a distribution along
+    ``class_axis``); anything else must be integer class indices of the logits' shape
+    without ``class_axis`` (:func:`as_class_target`).  Returns ``(y, valid, None)`` or
+    ``(None, None, t)`` with ``t`` float64 of the logits' shape.
+    """
+    tgt = as_array(target, name)
+    index_shape = tuple(s for i, s in enumerate(logits_shape) if i != class_axis)
+    if tgt.dtype.kind != "f":
+        return (*as_class_target(tgt, index_shape, logits_shape[class_axis], ignore_index, name), None)
+    if tgt.shape == index_shape != tuple(logits_shape):
+        raise TypeError(f"{name} looks like class indices but has a floating dtype; pass an integer array of "
+                        "class indices, or class probabilities of the logits' shape")
+    check_shape(tgt, tuple(logits_shape), f"{name} (class probabilities, the logits' shape)")
+    check_distribution(tgt, name, axis=class_axis)
+    return None, None, tgt.astype(np.float64)

@@ -28,18 +28,18 @@ import numpy as np
 
 from ._docstrings import fill_doc, section
 from ._validation import (
-    as_array,
-    as_class_target,
     as_class_weight,
     as_float_array,
+    as_multiclass_target,
+    check_axis,
     check_broadcasts_to,
-    check_distribution,
     check_finite,
     check_int,
     check_nonnegative,
     check_probability,
     check_reduction,
     check_result_finite,
+    check_same_shape,
     check_unit_interval,
     stable_sum,
 )
@@ -101,16 +101,14 @@ def prepare_multiclass(logits: Any, target: Any, weight: Any, ignore_index: Any,
     adjustment), once the class count is known; ``logits_name`` names the logits in errors.
     """
     x = as_float_array(logits, logits_name)
-    if x.ndim == 0:
-        raise ValueError(f"{logits_name} must have a class axis: shape (C,), (N, C) or (N, C, d1, ...), got a scalar")
+    class_axis = 0 if check_axis(x, -1, logits_name) == 0 else 1  # (C,) or (N, C, d1, ...)
     check_finite(x, logits_name)
     reduction = check_reduction(reduction)
     eps = check_probability(label_smoothing, "label_smoothing")
     ignore_index = check_int(ignore_index, "ignore_index")
-    class_axis = 0 if x.ndim == 1 else 1
     C = x.shape[class_axis]
     w = as_class_weight(weight, C)
-    tgt = as_array(target, "target")
+    y, valid, t = as_multiclass_target(target, x.shape, class_axis, ignore_index)
     moved = np.moveaxis(x, class_axis, -1)
     moved_shape = moved.shape
     R = int(np.prod(moved_shape[:-1]))
@@ -120,21 +118,8 @@ def prepare_multiclass(logits: Any, target: Any, weight: Any, ignore_index: Any,
             z = z + shift(C)[None, :]
         check_result_finite(z, f"{logits_name} or tau", "the adjusted logits logits + tau * log(priors)")
     out_shape = moved_shape[:-1]
-    y = valid = t = None
-    if tgt.dtype.kind == "f":
-        if tgt.shape != x.shape:
-            if tgt.shape == out_shape:
-                raise TypeError(
-                    "target looks like class indices but has a floating dtype; "
-                    "pass an integer array of class indices, or class probabilities of the logits' shape"
-                )
-            raise ValueError(f"probability target must have the logits' shape {x.shape}, got {tgt.shape}")
-        check_distribution(tgt, "target", axis=class_axis)
-        t = np.ascontiguousarray(np.moveaxis(tgt, class_axis, -1), dtype=np.float64).reshape(R, C)
-    else:
-        if tgt.dtype.kind == "b":
-            raise TypeError("target is boolean; pass integer class indices or float class probabilities")
-        y, valid = as_class_target(tgt, out_shape, C, ignore_index)
+    if t is not None:
+        t = np.ascontiguousarray(np.moveaxis(t, class_axis, -1)).reshape(R, C)
     return _Problem(z, x.dtype, out_shape, moved_shape, class_axis, y, valid, t, w, eps, reduction)
 
 
@@ -454,8 +439,7 @@ def prepare_binary(logits: Any, target: Any, weight: Any, pos_weight: Any, reduc
     check_finite(x, logits_name)
     reduction = check_reduction(reduction)
     t = as_float_array(target, "target", allow_bool=True)  # bool: observed 0/1 outcomes
-    if t.shape != x.shape:
-        raise ValueError(f"target must have the logits' shape {x.shape}, got {t.shape}")
+    check_same_shape(t, x, "target", logits_name)
     check_unit_interval(t, "target")
     ws = []
     for name, val in (("weight", weight), ("pos_weight", pos_weight)):

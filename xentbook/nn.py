@@ -42,13 +42,16 @@ from ._validation import (
     check_callable,
     check_finite,
     check_gamma,
+    check_instance,
     check_int,
     check_nonnegative,
     check_number,
     check_probability,
     check_q,
+    check_result_finite,
     check_reduction,
     check_seed,
+    check_shape,
     check_size,
     check_size_product,
     check_tau,
@@ -78,16 +81,12 @@ def _reduce(per: Tensor, reduction: str, denom: Any) -> Tensor:
 
 def _numpy(t: Any, name: str) -> Any:
     """A tensor's values as a NumPy array for validation (floats as float64: bfloat16 has no NumPy dtype)."""
-    if not isinstance(t, Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
-    t = t.detach().cpu()
+    t = check_instance(t, Tensor, name, "a torch.Tensor").detach().cpu()
     return (t.to(torch.float64) if t.is_floating_point() else t).numpy()
 
 
 def _float_input(input: Any) -> Tensor:
-    if not isinstance(input, Tensor) or not input.is_floating_point():
-        raise TypeError("input must be a floating-point tensor of logits")
-    return input
+    return check_instance(input, Tensor, "input", "a floating-point tensor of logits", when=Tensor.is_floating_point)
 
 
 def _array(value: Any) -> Any:
@@ -270,8 +269,7 @@ class LogitAdjustedLoss(_MulticlassLoss):
         shape = [1] * input.ndim
         shape[0 if input.ndim == 1 else 1] = -1
         shifted = input + (self.tau * self.log_priors).to(input.dtype).view(shape)
-        if not bool(torch.isfinite(shifted).all()):
-            raise ValueError(f"input or tau is too large: input + tau * log(priors) overflows {input.dtype}")
+        check_result_finite(_numpy(shifted, "input"), "input or tau", f"input + tau * log(priors) in {input.dtype}")
         return shifted
 
     forward = _MulticlassLoss.forward  # its own attribute: documented and fuzzed with the class
@@ -480,8 +478,7 @@ def fit_full_batch(
     >>> hist[-1] < hist[0]
     True
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    check_instance(model, nn.Module, "model", "a torch.nn.Module")
     check_callable(loss_fn, "loss_fn")
     steps = check_size(steps, "steps")
     lr = check_number(lr, "lr", low=0.0, low_open=True)
@@ -491,20 +488,17 @@ def fit_full_batch(
     weight_decay = check_number(weight_decay, "weight_decay", low=0.0, high=dtype_max)
     seed = check_seed(seed)
     Xa = as_float_array(X, "X", allow_bool=False)
-    if Xa.ndim != 2:
-        raise ValueError(f"X must have shape (N, d), got {Xa.shape}")
+    check_shape(Xa, ("N", "d"), "X")
     check_finite(Xa, "X")
     Xt = torch.as_tensor(Xa, dtype=torch.get_default_dtype())
-    if not torch.isfinite(Xt).all():
-        raise ValueError(f"X is too large for {torch.get_default_dtype()}")
+    check_result_finite(_numpy(Xt, "X"), "X", f"X in {torch.get_default_dtype()}")
     ya = np.asarray(y) if y is not None else None
     if ya is not None and ya.dtype.kind in "iub":
         ya = as_int_array(ya, "y", allow_bool=True)
     else:
         ya = as_float_array(y, "y", allow_bool=False)
         check_finite(ya, "y")
-    if ya.shape != (Xt.shape[0],):
-        raise ValueError(f"y must have shape ({Xt.shape[0]},), got {ya.shape}")
+    check_shape(ya, (Xt.shape[0],), "y")
     yt = torch.as_tensor(ya, dtype=torch.int64) if ya.dtype.kind in "iu" else torch.as_tensor(ya, dtype=Xt.dtype)
     sampler = None
     if sampling_weights is not None:
@@ -533,9 +527,8 @@ def fit_full_batch(
             raise ValueError(f"loss_fn(model(X), y) failed; check y against the model's output: {exc}") from None
         except TypeError as exc:  # not a loss function of (logits, targets)
             raise TypeError(f"loss_fn must be a function loss_fn(logits, targets); calling it failed: {exc}") from None
-        if not isinstance(loss, Tensor) or loss.numel() != 1 or not loss.is_floating_point():
-            raise TypeError(f"loss_fn must return a scalar floating-point tensor, got {type(loss).__name__} "
-                            f"{tuple(loss.shape) if isinstance(loss, Tensor) else ''}")
+        check_instance(loss, Tensor, "loss_fn's result", "a scalar floating-point tensor",
+                       when=lambda t: t.numel() == 1 and t.is_floating_point())
         if not torch.isfinite(loss):
             raise ValueError(
                 f"training diverged: loss_fn returned {float(loss.detach())} at step {len(history)}; lower lr "
@@ -675,27 +668,20 @@ def linear_cross_entropy(hidden: Tensor, weight: Tensor, target: Tensor, bias: T
     ignore_index, eps, reduction, zl, cn, cv = _check_options(
         ignore_index, label_smoothing, reduction, z_loss, chunk_size, vocab_chunk
     )
-    for t, name in ((hidden, "hidden"), (weight, "weight"), (bias, "bias"), (target, "target")):
-        if t is None and name == "bias":
-            continue
-        if not isinstance(t, Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
-    for t, name in ((hidden, "hidden"), (weight, "weight"), (bias, "bias")):
-        if t is None:
-            continue
-        if not t.is_floating_point():
-            raise TypeError(f"{name} must be a floating tensor, got dtype {t.dtype}")
+    floats = [(t, name) for t, name in ((hidden, "hidden"), (weight, "weight"), (bias, "bias")) if t is not None]
+    for t, name in floats:
+        check_instance(t, Tensor, name, "a floating torch.Tensor", when=Tensor.is_floating_point)
+    check_instance(target, Tensor, "target", "a torch.Tensor of integer class indices",
+                   when=lambda t: not t.is_floating_point() and not t.is_complex() and t.dtype != torch.bool)
+    for t, name in floats:
         if t.dtype != hidden.dtype or t.device != hidden.device:
             raise TypeError(
                 f"{name} must have hidden's dtype and device ({hidden.dtype}, {hidden.device}), "
                 f"got ({t.dtype}, {t.device})"
             )
-    if target.dtype not in (torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8):
-        raise TypeError(f"target must hold integer class indices, got dtype {target.dtype}")
     _check_shapes(hidden, weight, bias, target)
-    for t, name in ((hidden, "hidden"), (weight, "weight"), (bias, "bias")):
-        if t is not None and not bool(torch.isfinite(t).all()):
-            raise ValueError(f"{name} must be finite")
+    for t, name in floats:
+        check_finite(_numpy(t, name), name)
     y = target.to(device=hidden.device, dtype=torch.int64)
     valid = _check_target_range(y, weight.shape[0], ignore_index)
     y = torch.where(valid, y, torch.zeros((), dtype=torch.int64, device=y.device))

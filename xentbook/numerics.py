@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from ._docstrings import fill_doc, section
-from ._validation import as_float_array, check_axis, check_no_nan
+from ._validation import as_float_array, check_axis, check_no_nan, check_no_posinf
 
 __all__ = ["logsumexp", "log_softmax", "softmax", "log_sigmoid", "softplus", "sigmoid"]
 
@@ -97,11 +97,8 @@ def _check_softmax_input(x: Any, axis: int, *, allow_posinf: bool) -> tuple[np.n
     arr = as_float_array(x, "x", allow_empty=True)
     ax = check_axis(arr, axis, "x")
     check_no_nan(arr, "x")
-    if not allow_posinf and np.isposinf(arr).any():
-        raise ValueError(
-            "x contains +inf; softmax and log_softmax are undefined there "
-            "(use a large finite value instead)"
-        )
+    if not allow_posinf:
+        check_no_posinf(arr, "x", "softmax and log_softmax are undefined there")
     return arr, ax
 
 
