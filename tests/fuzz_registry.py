@@ -428,29 +428,23 @@ def _specs() -> dict[str, Spec]:
     m = "xentbook.imbalance."
     alpha = Arg("alpha", lambda: 0.25, "float", keyword=True)
     gamma = Arg("gamma", lambda: 2.0, "float", keyword=True)
+    smoothing = Arg("label_smoothing", lambda: 0.1, "prob", keyword=True)
     for f in ("sigmoid_focal_loss", "sigmoid_focal_loss_grad"):
-        S[m + f] = Spec([Arg("logits", BLOGITS, "logits"), Arg("target", BTARGET, "prob01"), alpha, gamma, REDUCTION("none")], nonfinite_ok=_neg)
+        S[m + f] = Spec([Arg("logits", BLOGITS, "logits"), Arg("target", BTARGET, "prob01"), alpha, gamma,
+                         Arg("weight", lambda: np.array([1.0, 2.0]), "weight", keyword=True), REDUCTION()], nonfinite_ok=_neg)
     for f in ("softmax_focal_loss", "softmax_focal_loss_grad"):
-        S[m + f] = Spec([Arg("logits", LOGITS, "logits"), Arg("target", TARGET, "labels"), gamma, WEIGHT4, IGNORE, REDUCTION()], nonfinite_ok=_neg)
-    S[m + "class_weights_balanced"] = Spec([Arg("y", YMULTI, "labels"), Arg("classes", lambda: np.array([0, 1, 2]), "labels")])
-    # the effective number (1 - beta**n) / (1 - beta) is defined for real n >= 0
-    S[m + "class_balanced_weights"] = Spec([Arg("counts", lambda: np.array([100, 10, 1]), "labels", accepts=("fractional",)), Arg("beta", lambda: 0.99, "prob")])
-    S[m + "logit_adjust"] = Spec([Arg("logits", LOGITS, "logits"), Arg("priors", PRIORS, "proba"), Arg("tau", lambda: 1.0, "float")])
+        S[m + f] = Spec([Arg("logits", LOGITS, "logits"), Arg("target", TARGET, "labels"), gamma, WEIGHT4, IGNORE, smoothing, REDUCTION()], nonfinite_ok=_neg)
+    S[m + "logit_adjust"] = Spec([Arg("logits", LOGITS, "logits"), Arg("priors", PRIORS, "proba"), Arg("tau", lambda: 1.0, "float", keyword=True)])
     for f in ("logit_adjusted_cross_entropy", "logit_adjusted_cross_entropy_grad"):
         S[m + f] = Spec(
             [Arg("logits", LOGITS, "logits"), Arg("target", TARGET, "labels"), Arg("priors", PRIORS, "proba"),
-             Arg("tau", lambda: 1.0, "float", keyword=True), WEIGHT4, IGNORE, REDUCTION()], nonfinite_ok=_neg
+             Arg("tau", lambda: 1.0, "float", keyword=True), WEIGHT4, IGNORE, smoothing, REDUCTION()], nonfinite_ok=_neg
         )
+    # ---------------------------------------------------------------- noise
+    m = "xentbook.noise."
     for f in ("generalized_cross_entropy", "generalized_cross_entropy_grad"):
-        S[m + f] = Spec([Arg("logits", LOGITS, "logits"), Arg("target", TARGET, "labels"), Arg("q", lambda: 0.7, "prob", keyword=True), WEIGHT4, IGNORE, REDUCTION()])
-    S[m + "tune_threshold"] = Spec([Arg("y_true", YBIN, "labels"), Arg("scores", lambda: np.linspace(0.1, 0.9, 8), "array"), Arg("metric", lambda: "f1", "choice", keyword=True)])
-    S[m + "long_tailed_indices"] = Spec(
-        [Arg("y", lambda: np.repeat([0, 1, 2], 10), "labels"), Arg("imbalance_ratio", lambda: 5.0, "float", keyword=True),
-         Arg("n_max", lambda: 8, "size", keyword=True), SEED]
-    )
-    S[m + "symmetric_label_noise"] = Spec(
-        [Arg("y", YMULTI, "labels"), Arg("rate", lambda: 0.2, "prob"), Arg("num_classes", lambda: 3, "size", keyword=True), SEED]
-    )
+        S[m + f] = Spec([Arg("logits", LOGITS, "logits"), Arg("target", TARGET, "labels"), Arg("q", lambda: 0.7, "prob", keyword=True), WEIGHT4, IGNORE,
+                         smoothing, REDUCTION()], nonfinite_ok=_neg)
     # ---------------------------------------------------------------- classification
     m = "xentbook.classification."
     common = lambda: [  # noqa: E731
@@ -545,19 +539,21 @@ def _specs() -> dict[str, Spec]:
     )
     # ---------------------------------------------------------------- nn (torch)
     m = "xentbook.nn."
-    tw = Arg("weight", lambda: [1.0, 2.0, 1.0, 0.5], "weight")
-    S[m + "FocalLoss"] = Spec([Arg("alpha", lambda: 0.25, "float"), Arg("gamma", lambda: 2.0, "float"), REDUCTION("none")])
-    S[m + "SoftmaxFocalLoss"] = Spec([Arg("gamma", lambda: 2.0, "float"), tw, IGNORE, REDUCTION()])
-    S[m + "LogitAdjustedLoss"] = Spec([Arg("priors", PRIORS, "proba"), Arg("tau", lambda: 1.0, "float"), tw, IGNORE, REDUCTION()])
-    S[m + "GeneralizedCrossEntropyLoss"] = Spec([Arg("q", lambda: 0.7, "prob"), tw, IGNORE, REDUCTION()])
+    tw = Arg("weight", lambda: [1.0, 2.0, 1.0, 0.5], "weight", keyword=True)
+    tsmooth = Arg("label_smoothing", lambda: 0.1, "prob", keyword=True)
+    S[m + "SigmoidFocalLoss"] = Spec([Arg("alpha", lambda: 0.25, "float", keyword=True), Arg("gamma", lambda: 2.0, "float", keyword=True),
+                                      Arg("weight", lambda: [1.0, 2.0], "weight", keyword=True), REDUCTION()])
+    S[m + "SoftmaxFocalLoss"] = Spec([Arg("gamma", lambda: 2.0, "float", keyword=True), tw, IGNORE, tsmooth, REDUCTION()])
+    S[m + "LogitAdjustedLoss"] = Spec([Arg("priors", PRIORS, "proba"), Arg("tau", lambda: 1.0, "float", keyword=True), tw, IGNORE, tsmooth, REDUCTION()])
+    S[m + "GeneralizedCrossEntropyLoss"] = Spec([Arg("q", lambda: 0.7, "prob", keyword=True), tw, IGNORE, tsmooth, REDUCTION()])
     fwd = lambda cls_factory, inp, tgt: Spec(  # noqa: E731
         [Arg("input", inp, "tensor"), Arg("target", tgt, "tlabels")], call=lambda input, target: cls_factory()(input, target)
     )
     import xentbook.nn as xnn
 
-    S[m + "FocalLoss.forward"] = Spec(
+    S[m + "SigmoidFocalLoss.forward"] = Spec(
         [Arg("input", _t(lambda torch: torch.tensor(BLOGITS())), "tensor"), Arg("target", _t(lambda torch: torch.tensor(BTARGET())), "tensor")],
-        call=lambda input, target: xnn.FocalLoss(reduction="mean")(input, target),
+        call=lambda input, target: xnn.SigmoidFocalLoss()(input, target),
     )
     S[m + "SoftmaxFocalLoss.forward"] = fwd(lambda: xnn.SoftmaxFocalLoss(), _torch_logits(), _torch_targets())
     S[m + "LogitAdjustedLoss.forward"] = fwd(lambda: xnn.LogitAdjustedLoss(PRIORS()), _torch_logits(), _torch_targets())
@@ -580,7 +576,7 @@ def _specs() -> dict[str, Spec]:
     S[m + "fit_full_batch"] = Spec(
         [Arg("model", lambda: xnn.make_classifier(2, 3), "model"), Arg("X", XCLS, "X"), Arg("y", YMULTI, "labels"),
          Arg("loss_fn", _loss_fn, "callable"), Arg("steps", lambda: 3, "size", keyword=True), Arg("lr", lambda: 0.05, "float", keyword=True),
-         Arg("weight_decay", lambda: 0.0, "float", keyword=True), Arg("sample_weights", lambda: np.ones(8), "weight", keyword=True), SEED],
+         Arg("weight_decay", lambda: 0.0, "float", keyword=True), Arg("sampling_weights", lambda: np.ones(8), "weight", keyword=True), SEED],
         cost=2,
     )
     # ---------------------------------------------------------------- text (torch)

@@ -91,7 +91,7 @@ def test_torch_sizes_and_nan():
     for loss in (xnn.SoftmaxFocalLoss(), xnn.LogitAdjustedLoss([0.5, 0.5]), xnn.GeneralizedCrossEntropyLoss()):
         for bad in (float("nan"), float("inf"), -float("inf")):
             _raises(ValueError, "input", loss, torch.tensor([[bad, 0.0]]), torch.tensor([0]))
-    _raises(ValueError, "target", xnn.FocalLoss(), torch.tensor([0.0]), torch.tensor([float("nan")]))
+    _raises(ValueError, "target", xnn.SigmoidFocalLoss(), torch.tensor([0.0]), torch.tensor([float("nan")]))
     for priors in (["a", "b"], [0.5 + 0j, 0.5], np.array([0.5, 0.5], dtype=object)):
         _raises(TypeError, "priors", xnn.LogitAdjustedLoss, priors)
 
@@ -199,7 +199,7 @@ def test_nonfinite_results_become_errors_or_exact():
     _raises(ValueError, "X", xb.fit_logistic_regression, np.vstack([X, [[0.5, 1e308]]]), np.array([0, 0, 1, 1, 0]))
     _raises(ValueError, "C", xb.l2_from_sklearn_C, 5e-324, n_samples=8)
     _raises(ValueError, "C", xb.l2_from_sklearn_C, 10**400, n_samples=8)
-    _raises(ValueError, "tau", xb.logit_adjust, np.array([[0.0, 1.0]]), np.array([0.5, 0.5]) * [0.2, 1.8], 1e308)
+    _raises(ValueError, "tau", xb.logit_adjust, np.array([[0.0, 1.0]]), np.array([0.5, 0.5]) * [0.2, 1.8], tau=1e308)
     _raises(ValueError, "x", xb.nats_to_bits, np.array([1.0, BIG]))
     # regression losses: an exact value above max(float64) is the correctly rounded inf, never NaN
     assert xb.poisson_nll_loss(np.array([1e308]), np.array([2.0])) == np.inf
@@ -237,7 +237,7 @@ def test_messages_name_the_argument():
     _raises(TypeError, "loss_fn", xnn.fit_full_batch, xnn.make_classifier(1, 2), X, y, np.sum, steps=1)
     _raises(ValueError, "weight_decay", xnn.fit_full_batch, xnn.make_classifier(1, 2), X, y,
             __import__("torch").nn.CrossEntropyLoss(), steps=1, weight_decay=1e308)
-    _raises(TypeError, "target", xnn.FocalLoss(), __import__("torch").zeros(2), __import__("torch").zeros(2, dtype=__import__("torch").complex64))
+    _raises(TypeError, "target", xnn.SigmoidFocalLoss(), __import__("torch").zeros(2), __import__("torch").zeros(2, dtype=__import__("torch").complex64))
 
 
 def test_reporting_below_documents_assertion_error():

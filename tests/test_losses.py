@@ -81,26 +81,35 @@ def torch_ce(logits, target, kw):
     return loss.detach().numpy(), X.grad.numpy()
 
 
+def _three_ways(fns, torch_ref, case):
+    """The loss, the gradient and both together (every floating-point warning an error; the
+    three agree exactly and keep the logits' dtype), torch's loss and gradient, and the tolerance."""
+    logits, target, kw = case
+    loss_fn, grad_fn, both_fn = fns
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss, grad = loss_fn(logits, target, **kw), grad_fn(logits, target, **kw)
+        loss2, grad2 = both_fn(logits, target, **kw)
+    assert np.asarray(loss).dtype == logits.dtype and grad.dtype == logits.dtype and grad.shape == logits.shape
+    np.testing.assert_array_equal(np.asarray(loss2), np.asarray(loss))
+    np.testing.assert_array_equal(grad2, grad)
+    return (loss, grad, *torch_ref(logits, target, kw), TOL[logits.dtype.type])
+
+
+CE_FNS = (softmax_cross_entropy, softmax_cross_entropy_grad, softmax_cross_entropy_and_grad)
+BCE_FNS = (binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_grad, binary_cross_entropy_with_logits_and_grad)
+
+
 # ---------------------------------------------------------------- softmax cross-entropy vs torch
 
 
 @settings(max_examples=150)
 @given(ce_cases())
 def test_softmax_cross_entropy_matches_torch(case):
-    logits, target, kw = case
-    ref_loss, ref_grad = torch_ce(logits, target, kw)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        loss = softmax_cross_entropy(logits, target, **kw)
-        grad = softmax_cross_entropy_grad(logits, target, **kw)
-        loss2, grad2 = softmax_cross_entropy_and_grad(logits, target, **kw)
-    tol = TOL[logits.dtype.type]
-    assert np.asarray(loss).dtype == logits.dtype and grad.dtype == logits.dtype
-    assert np.shape(loss) == ref_loss.shape and grad.shape == logits.shape
+    loss, grad, ref_loss, ref_grad, tol = _three_ways(CE_FNS, torch_ce, case)
+    assert np.shape(loss) == ref_loss.shape
     np.testing.assert_allclose(loss, ref_loss, equal_nan=True, **tol)
     np.testing.assert_allclose(grad, ref_grad, equal_nan=True, **tol)
-    np.testing.assert_array_equal(np.asarray(loss2), np.asarray(loss))
-    np.testing.assert_array_equal(grad2, grad)
 
 
 def test_edge_cases_follow_torch():
@@ -217,21 +226,12 @@ def torch_bce(logits, target, kw):
 @settings(max_examples=150)
 @given(bce_cases())
 def test_bce_matches_torch(case):
-    logits, target, kw = case
-    ref_loss, ref_grad = torch_bce(logits, target, kw)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        loss = binary_cross_entropy_with_logits(logits, target, **kw)
-        grad = binary_cross_entropy_with_logits_grad(logits, target, **kw)
-        loss2, grad2 = binary_cross_entropy_with_logits_and_grad(logits, target, **kw)
-    tol = TOL[logits.dtype.type]
-    assert np.asarray(loss).dtype == logits.dtype and grad.dtype == logits.dtype and grad.shape == logits.shape
+    loss, grad, ref_loss, ref_grad, tol = _three_ways(BCE_FNS, torch_bce, case)
+    logits, _, kw = case
     # torch's (1-t)x + ... form loses absolute accuracy ~eps*|x|: compare with that scale
     scale = 1.0 + np.abs(logits).max() * (np.abs(kw["weight"]).max() if kw["weight"] is not None else 1.0)
     np.testing.assert_allclose(loss, ref_loss, rtol=tol["rtol"], atol=tol["atol"] * scale * 10)
     np.testing.assert_allclose(grad, ref_grad, **tol)
-    np.testing.assert_array_equal(np.asarray(loss2), np.asarray(loss))
-    np.testing.assert_array_equal(grad2, grad)
 
 
 @settings(max_examples=40)
@@ -274,7 +274,7 @@ def test_softmax_cross_entropy_errors(func):
         (TypeError, "floating dtype", (x, [0.0, 1.0, 2.0]), {}),
         (TypeError, "boolean", (x, [True, False, True]), {}),
         (TypeError, "integer class indices", (x, ["a", "b", "c"]), {}),
-        (ValueError, "probability target must have", (x, np.full((3, 3), 1 / 3)), {}),
+        (ValueError, r"target \(class probabilities, the logits' shape\) must have shape", (x, np.full((3, 3), 1 / 3)), {}),
         (ValueError, "sum to 1", (x, np.full((3, 4), 0.3)), {}),
         (ValueError, "negative", (x, np.tile([1.5, -0.5, 0, 0], (3, 1))), {}),
         (ValueError, "target must be finite", (x, np.tile([np.nan, 1, 0, 0], (3, 1))), {}),
@@ -305,7 +305,7 @@ def test_bce_errors(func):
     x = np.zeros((2, 3))
     t = np.full((2, 3), 0.5)
     cases = [
-        (ValueError, "target must have the logits' shape", (x, t[:, :2]), {}),
+        (ValueError, "target and (logits|input) must have the same shape", (x, t[:, :2]), {}),
         (ValueError, "target must lie in \\[0, 1\\]", (x, t + 1), {}),
         (ValueError, "target must be finite", (x, np.full((2, 3), np.nan)), {}),
         (ValueError, "logits must be finite", (np.full((2, 3), np.inf), t), {}),
@@ -323,15 +323,19 @@ def test_bce_errors(func):
             func(*args, **kw)
 
 
-def test_docstrings_are_static_for_tools_that_read_the_source():
-    """The docstrings are plain literals (no import-time templating): what the source says is the doc."""
-    import ast
+@pytest.mark.parametrize("module", ["xentbook.numerics", "xentbook.losses", "xentbook.imbalance", "xentbook.noise"])
+def test_shared_docstring_fragments_are_filled(module):
+    """Docstrings share their parameter texts through ``_docstrings.fill_doc``: every placeholder is
+    filled, and every public function documents exactly its own parameters, and what it raises."""
+    import importlib
     import inspect
 
-    import xentbook.losses as mod
-
-    tree = ast.parse(inspect.getsource(mod))
-    static = {n.name: ast.get_docstring(n, clean=False) for n in tree.body if isinstance(n, ast.FunctionDef)}
+    mod = importlib.import_module(module)
     for name in mod.__all__:
-        assert static[name] == getattr(mod, name).__doc__, name
-        assert "Parameters\n" in static[name] and "Raises\n" in static[name], name
+        fn = getattr(mod, name)
+        doc = inspect.getdoc(fn)
+        assert "%(" not in doc, name
+        assert "Parameters\n" in doc and "Raises\n" in doc, name
+        section = doc.split("Parameters\n----------\n")[1].split("\n\n")[0]
+        documented = [line.split(" :")[0] for line in section.splitlines() if line and not line.startswith(" ")]
+        assert documented == list(inspect.signature(fn).parameters), name

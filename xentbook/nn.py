@@ -1,14 +1,17 @@
 """PyTorch ``nn.Module`` versions of the imbalance- and noise-aware losses, and a trainer.
 
-The modules mirror the NumPy functions of :mod:`xentbook.imbalance` (same
-formulas, same ``weight`` / ``ignore_index`` / ``reduction`` vocabulary as
-:func:`torch.nn.functional.cross_entropy`) but are written with differentiable
-torch operations, so autograd supplies the gradients:
+Each module is the torch twin of a NumPy loss, with the same arguments, the
+same validation (the very functions of :mod:`xentbook.losses` check both) and
+the same behaviour: the targets, ``weight``, ``ignore_index``,
+``label_smoothing`` and ``reduction`` (default ``"mean"``) of
+:func:`torch.nn.functional.cross_entropy`, extra dimensions ``(N, C, d1, ...)``,
+and NaN for a ``"mean"`` over no target.  They are written with
+differentiable torch operations, so autograd supplies the gradients:
 
-* :class:`FocalLoss` -- binary sigmoid focal loss (torchvision's ``sigmoid_focal_loss``);
-* :class:`SoftmaxFocalLoss` -- multi-class focal loss;
-* :class:`LogitAdjustedLoss` -- logit-adjusted cross-entropy (Menon et al. 2021);
-* :class:`GeneralizedCrossEntropyLoss` -- :math:`L_q` loss (Zhang & Sabuncu 2018).
+* :class:`SigmoidFocalLoss` -- binary focal loss (:func:`xentbook.sigmoid_focal_loss`);
+* :class:`SoftmaxFocalLoss` -- multi-class focal loss (:func:`xentbook.softmax_focal_loss`);
+* :class:`LogitAdjustedLoss` -- logit-adjusted cross-entropy (:func:`xentbook.logit_adjusted_cross_entropy`);
+* :class:`GeneralizedCrossEntropyLoss` -- :math:`L_q` loss (:func:`xentbook.generalized_cross_entropy`).
 
 :func:`make_classifier` and :func:`fit_full_batch` are the small models and the
 deterministic full-batch training loop used by the chapter *Class imbalance*.
@@ -19,7 +22,6 @@ cross-entropy of ``hidden @ weight.T + bias`` without the N x V logits.
 
 Import it explicitly (``import xentbook.nn``); it needs torch.
 """
-
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -29,25 +31,36 @@ import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
 
+from ._docstrings import fill_doc
 from ._validation import (
+    as_class_weight,
     as_float_array,
     as_int_array,
+    as_priors,
+    as_sampling_weights,
+    check_alpha,
     check_callable,
     check_finite,
+    check_gamma,
+    check_instance,
     check_int,
+    check_nonnegative,
     check_number,
+    check_probability,
+    check_q,
+    check_result_finite,
     check_reduction,
     check_seed,
+    check_shape,
     check_size,
     check_size_product,
+    check_tau,
 )
 from .linear_ce import _check_options, _check_shapes, _check_target_range, _per_token, _sweep
-from .imbalance import _check_gamma as _gamma
-from .imbalance import _check_priors
-from .imbalance import _check_number as _number
+from .losses import prepare_binary, prepare_multiclass
 
 __all__ = [
-    "FocalLoss",
+    "SigmoidFocalLoss",
     "SoftmaxFocalLoss",
     "LogitAdjustedLoss",
     "GeneralizedCrossEntropyLoss",
@@ -57,194 +70,134 @@ __all__ = [
 ]
 
 
-def _weight(weight: Any) -> Tensor | None:
-    if weight is None:
-        return None
-    if not isinstance(weight, Tensor):
-        weight = as_float_array(weight, "weight", allow_empty=True, allow_bool=False)
-    w = torch.as_tensor(weight)
-    if not (w.is_floating_point() or w.dtype in (torch.int32, torch.int64)):
-        raise TypeError(f"weight must be real, got dtype {w.dtype}")
-    w = w.to(torch.get_default_dtype()) if not w.is_floating_point() else w
-    if w.ndim != 1 or w.numel() == 0:
-        raise ValueError(f"weight must be a non-empty 1-D tensor (one entry per class), got shape {tuple(w.shape)}")
-    if not torch.isfinite(w).all() or (w < 0).any():
-        raise ValueError("weight must be finite and non-negative")
-    return w
+def _reduce(per: Tensor, reduction: str, denom: Any) -> Tensor:
+    """The one torch reduction: ``per`` itself, its sum, or its sum over ``denom`` (0/0 = NaN, as torch)."""
+    if reduction == "none":
+        return per
+    if reduction == "sum":
+        return per.sum()
+    return per.sum() / denom
 
 
-def _int(value: Any, name: str) -> int:
-    return check_int(value, name)
+def _numpy(t: Any, name: str) -> Any:
+    """A tensor's values as a NumPy array for validation (floats as float64: bfloat16 has no NumPy dtype)."""
+    t = check_instance(t, name, Tensor, what="a torch.Tensor").detach().cpu()
+    return (t.to(torch.float64) if t.is_floating_point() else t).numpy()
+
+
+def _float_input(input: Any) -> Tensor:
+    return check_instance(input, "input", Tensor, what="a floating-point tensor of logits", when=Tensor.is_floating_point)
+
+
+def _array(value: Any) -> Any:
+    """Accept tensors wherever the NumPy twin accepts arrays (weights, priors)."""
+    return value.detach().cpu().numpy() if isinstance(value, Tensor) else value
+
+
+_MODULE_DOC = {
+    "options": r"""
+        weight : array_like or torch.Tensor, shape (C,), optional
+            Non-negative per-class weights :math:`w` (a float64 buffer of the
+            module, cast to the input's dtype).
+        ignore_index : int, default -100
+            Class-index targets equal to it contribute nothing and do not count in the mean.
+        label_smoothing : float, default 0.0
+            :math:`\varepsilon \in [0, 1]`: the target becomes :math:`(1-\varepsilon)\,y + \varepsilon/C`.
+        reduction : {"mean", "sum", "none"}, default "mean"
+            ``"none"``: the per-element losses (0 for ignored ones); ``"sum"``:
+            their sum; ``"mean"``: their sum divided by :math:`\sum_n w_{y_n}` over
+            the non-ignored elements (by the element count for probability
+            targets), as :class:`torch.nn.CrossEntropyLoss` does; NaN when every
+            target is ignored.
+        """,
+    "raises": """
+        Raises
+        ------
+        TypeError
+            At construction, for an option of the wrong type; in :meth:`forward`,
+            for an input that is not a floating-point tensor or a target that is
+            not a tensor of class indices or class probabilities.
+        ValueError
+            At construction, for an option outside its range or an unknown
+            ``reduction``; in :meth:`forward`, exactly when the NumPy twin raises
+            (non-finite input, shapes that do not match, class indices out of
+            range, a weight whose length is not ``C``, ...).
+        """,
+}
 
 
 class _MulticlassLoss(nn.Module):
-    """Shared validation, weighting and reduction of the losses of ``u = log p_y``."""
+    """The torch twin of the engine of :mod:`xentbook.losses`: ``sum_c w_c q_c term(-log p_c)``."""
 
     weight: Tensor | None
 
-    def __init__(self, weight: Any, ignore_index: int, reduction: str) -> None:
+    def __init__(self, weight: Any, ignore_index: Any, label_smoothing: Any, reduction: Any) -> None:
         super().__init__()
-        self.register_buffer("weight", _weight(weight))
-        self.ignore_index = _int(ignore_index, "ignore_index")
+        w = as_class_weight(_array(weight))
+        self.register_buffer("weight", None if w is None else torch.as_tensor(w, dtype=torch.float64))
+        self.ignore_index = check_int(ignore_index, "ignore_index")
+        self.label_smoothing = check_probability(label_smoothing, "label_smoothing")
         self.reduction = check_reduction(reduction)
 
-    def _check(self, input: Tensor, target: Tensor) -> None:
-        if not isinstance(input, Tensor) or not input.is_floating_point():
-            raise TypeError("input must be a floating-point tensor of logits")
-        if input.ndim != 2 or input.shape[1] == 0:
-            raise ValueError(f"input must have shape (N, C) with C >= 1, got {tuple(input.shape)}")
-        if not torch.isfinite(input).all():
-            raise ValueError("input must be finite (NaN or an infinity in the logits), as the NumPy twins require")
-        if not isinstance(target, Tensor) or target.dtype not in (torch.int64, torch.int32, torch.uint8):
-            raise TypeError("target must be an integer tensor of class indices")
-        if target.shape != (input.shape[0],):
-            raise ValueError(f"target must have shape ({input.shape[0]},), got {tuple(target.shape)}")
-        n_classes = input.shape[1]
-        bad = (target != self.ignore_index) & ((target < 0) | (target >= n_classes))
-        if bad.any():
-            raise ValueError(f"target must lie in [0, {n_classes - 1}] or equal ignore_index")
-        if self.weight is not None and self.weight.shape != (n_classes,):
-            raise ValueError(f"weight has {self.weight.numel()} entries but input has {n_classes} classes")
+    def _term(self, r: Tensor) -> Tensor:  # cross-entropy; the subclasses change it
+        return r
 
-    def _reduce(self, input: Tensor, target: Tensor, phi: Callable[[Tensor], Tensor]) -> Tensor:
-        self._check(input, target)
-        target = target.long()
-        valid = target != self.ignore_index
-        safe = torch.where(valid, target, torch.zeros_like(target))
-        u = F.log_softmax(input, dim=1).gather(1, safe[:, None])[:, 0]
-        w = torch.ones_like(u) if self.weight is None else self.weight.to(u.dtype)[safe]
-        w = torch.where(valid, w, torch.zeros_like(w))
-        per = torch.where(valid, w * phi(u), torch.zeros_like(u))
-        if self.reduction == "none":
-            return per
-        if self.reduction == "sum":
-            return per.sum()
-        denom = w.sum()
-        if denom.item() == 0:
-            raise ValueError("reduction='mean' is undefined: every target is ignored or has weight 0")
-        return per.sum() / denom
+    def _shift(self) -> Any:  # the logit shift of the NumPy twin (validation only)
+        return None
 
-
-class FocalLoss(nn.Module):
-    r"""Binary focal loss on logits (Lin et al. 2017), as ``torchvision.ops.sigmoid_focal_loss``.
-
-    .. math::
-
-        \mathrm{FL} = -\alpha_t (1 - p_t)^{\gamma}\bigl[t\log p + (1-t)\log(1-p)\bigr],
-        \quad p = \sigma(x).
-
-    with :math:`p_t = p\,t + (1-p)(1-t)` and :math:`\alpha_t = \alpha t + (1-\alpha)(1-t)`;
-    the values equal those of :func:`xentbook.sigmoid_focal_loss`.
-
-    Parameters
-    ----------
-    alpha : float or None, default 0.25
-        Positive-class weight in :math:`[0, 1]`; ``None`` or a negative value
-        (torchvision's ``-1``) disables the weighting.
-    gamma : float, default 2.0
-        Focusing parameter :math:`\gamma \ge 0`; 0 with ``alpha=None`` is
-        binary cross-entropy with logits.
-    reduction : {"none", "mean", "sum"}, default "none"
-        torchvision's default: the elementwise losses; or their mean or sum.
-
-    Raises
-    ------
-    TypeError
-        At construction, for a non-numeric ``alpha`` or ``gamma`` or a
-        non-string ``reduction``; in :meth:`forward`, for an input that is not a
-        floating-point tensor or a target that is not a tensor.
-    ValueError
-        At construction, for ``alpha > 1``, ``gamma < 0`` or an unknown
-        ``reduction``; in :meth:`forward`, for shapes that differ, non-finite
-        logits or targets, or targets outside :math:`[0, 1]`.
-
-    Examples
-    --------
-    >>> import torch
-    >>> FocalLoss()(torch.tensor([2.0, -1.0]), torch.tensor([1.0, 1.0])).round(decimals=4)
-    tensor([0.0005, 0.1755])
-    """
-
-    def __init__(self, alpha: float | None = 0.25, gamma: float = 2.0, reduction: str = "none") -> None:
-        super().__init__()
-        if alpha is not None:
-            alpha = _number(alpha, "alpha")
-            if alpha > 1:
-                raise ValueError(f"alpha must be in [0, 1], or negative / None to disable it; got {alpha}")
-            alpha = None if alpha < 0 else alpha
-        self.alpha = alpha
-        self.gamma = _gamma(gamma)
-        self.reduction = check_reduction(reduction)
+    def _logits(self, input: Tensor) -> Tensor:
+        return input
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        """The focal loss of logits ``input`` for labels ``target`` in [0, 1] (same shape).
-
-        Returns the elementwise losses (``reduction="none"``) or a 0-d tensor,
-        differentiable with respect to ``input``.
-        """
-        if not isinstance(input, Tensor) or not input.is_floating_point():
-            raise TypeError("input must be a floating-point tensor of logits")
-        if not isinstance(target, Tensor):
-            raise TypeError("target must be a tensor")
-        if target.shape != input.shape:
-            raise ValueError(f"input and target must have the same shape, got {tuple(input.shape)} and {tuple(target.shape)}")
-        if target.is_complex():
-            raise TypeError("target must be real probabilities in [0, 1], got a complex tensor")
-        if not torch.isfinite(input).all():
-            raise ValueError("input must be finite (NaN or an infinity in the logits), as the NumPy twin requires")
-        if target.is_complex() or (target.is_floating_point() and not torch.isfinite(target).all()):
-            raise ValueError("target must be finite real probabilities in [0, 1]")
-        target = target.to(input.dtype)
-        if ((target < 0) | (target > 1)).any():
-            raise ValueError("target must lie in [0, 1]")
-        ce = F.binary_cross_entropy_with_logits(input, target, reduction="none")
-        p = torch.sigmoid(input)
-        m = p * (1 - target) + (1 - p) * target  # 1 - p_t
-        if self.gamma != 0:
-            # clamp: avoids 0 * inf in the backward of m**gamma for gamma < 1 (value unchanged: ce = 0 there)
-            loss = ce * m.clamp_min(torch.finfo(m.dtype).tiny) ** self.gamma
-        else:
-            loss = ce
-        if self.alpha is not None:
-            loss = (self.alpha * target + (1 - self.alpha) * (1 - target)) * loss
-        if self.reduction == "mean":
-            return loss.mean()
-        if self.reduction == "sum":
-            return loss.sum()
-        return loss
+        """The loss of logits ``input`` (``(C,)``, ``(N, C)`` or ``(N, C, d1, ...)``) for class indices or
+        probabilities ``target``: a 0-d tensor, or the per-element losses for ``reduction="none"``."""
+        input = _float_input(input)
+        w = None if self.weight is None else self.weight.detach().cpu().numpy()
+        prepare_multiclass(_numpy(input, "input"), _numpy(target, "target"), w, self.ignore_index,
+                           self.label_smoothing, self.reduction, self._shift(), logits_name="input")
+        z = self._logits(input)
+        ca = 0 if z.ndim == 1 else 1
+        C = z.shape[ca]
+        eps = self.label_smoothing
+        r = -F.log_softmax(z, dim=ca)  # -log p >= 0
+        shape = [1] * z.ndim
+        shape[ca] = C
+        wc = None if self.weight is None else self.weight.to(z.dtype).view(shape)
+        zero = torch.zeros((), dtype=z.dtype, device=z.device)
+        if target.is_floating_point():  # class probabilities
+            q = target.to(z.dtype)
+            q = q * (1.0 - eps) + eps / C if eps > 0 else q
+            coef = q * wc if wc is not None else q
+            per = (coef * torch.where(coef > 0, self._term(r), zero)).sum(ca)
+            return _reduce(per, self.reduction, per.numel())
+        y = target.to(device=z.device, dtype=torch.int64)
+        valid = y != self.ignore_index
+        ys = torch.where(valid, y, torch.zeros_like(y))
+        r_y = r.gather(ca, ys.unsqueeze(ca)).squeeze(ca)
+        w_y = valid.to(z.dtype) if wc is None else self.weight.to(z.dtype)[ys] * valid
+        per = torch.where(valid, w_y * self._term(r_y), zero)
+        if eps > 0:
+            # a zero weight times an infinite term counts as 0 (the NumPy engine's rule)
+            terms = self._term(r) if wc is None else wc * torch.where(wc > 0, self._term(r), zero)
+            per = (1.0 - eps) * per + torch.where(valid, (eps / C) * terms.sum(ca), zero)
+        return _reduce(per, self.reduction, w_y.sum())
 
 
+@fill_doc(_MODULE_DOC)
 class SoftmaxFocalLoss(_MulticlassLoss):
-    r"""Multi-class focal loss :math:`-w_y (1 - p_y)^{\gamma} \log p_y` on softmax probabilities.
+    r"""Multi-class focal loss :math:`\sum_c w_c q_c (1 - p_c)^{\gamma}(-\log p_c)`, the torch twin of
+    :func:`xentbook.softmax_focal_loss`.
 
-    The values equal those of :func:`xentbook.softmax_focal_loss`; :math:`\gamma = 0`
-    is exactly :class:`torch.nn.CrossEntropyLoss`.
+    For a class index without smoothing it is :math:`-w_y (1 - p_y)^{\gamma} \log p_y`;
+    :math:`\gamma = 0` is exactly :class:`torch.nn.CrossEntropyLoss`.
 
     Parameters
     ----------
     gamma : float, default 2.0
         Focusing parameter :math:`\gamma \ge 0`.
-    weight : array_like or torch.Tensor, shape (C,), optional
-        Non-negative per-class weights :math:`w` (a buffer of the module).
-    ignore_index : int, default -100
-        Targets equal to it contribute nothing and do not count in the mean.
-    reduction : {"none", "mean", "sum"}, default "mean"
-        ``"none"``: the per-sample losses (0 for ignored samples); ``"sum"``:
-        their sum; ``"mean"``: their sum divided by :math:`\sum_i w_{y_i}` over
-        the non-ignored samples, as :class:`torch.nn.CrossEntropyLoss` does.
+    %(options)s
 
-    Raises
-    ------
-    TypeError
-        At construction, for a non-numeric ``gamma`` or ``weight`` or a non-integer
-        ``ignore_index``; in :meth:`forward`, for an input that is not a
-        floating-point tensor or a target that is not an integer tensor.
-    ValueError
-        At construction, for ``gamma < 0``, a weight that is not a finite, non-negative
-        1-D vector, or an unknown ``reduction``; in :meth:`forward`, for input
-        that is not a finite ``(N, C)`` tensor, a target of the wrong shape or
-        out of range, a weight whose length is not ``C``, or
-        ``reduction="mean"`` when every target is ignored or has weight 0.
+    %(raises)s
 
     Examples
     --------
@@ -254,38 +207,32 @@ class SoftmaxFocalLoss(_MulticlassLoss):
     0.3431
     """
 
-    def __init__(
-        self, gamma: float = 2.0, weight: Any = None, ignore_index: int = -100, reduction: str = "mean"
-    ) -> None:
-        super().__init__(weight, ignore_index, reduction)
-        self.gamma = _gamma(gamma)
+    def _term(self, r: Tensor) -> Tensor:
+        if self.gamma == 0:
+            return r
+        m = -torch.expm1(-r)  # 1 - p without cancellation
+        # clamp: no 0 * inf in the backward of m**gamma for gamma < 1 (the value is 0 there anyway)
+        return m.clamp_min(torch.finfo(m.dtype).tiny) ** self.gamma * r
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        """The loss of logits ``input`` (shape ``(N, C)``) for class indices ``target`` (shape ``(N,)``).
+    def __init__(self, *, gamma: float = 2.0, weight: Any = None, ignore_index: int = -100,
+                 label_smoothing: float = 0.0, reduction: str = "mean") -> None:
+        super().__init__(weight, ignore_index, label_smoothing, reduction)
+        self.gamma = check_gamma(gamma)
 
-        Returns a 0-d tensor, or the ``(N,)`` per-sample losses for ``reduction="none"``,
-        differentiable with respect to ``input``.
-        """
-        gamma = self.gamma
-
-        def phi(u: Tensor) -> Tensor:
-            if gamma == 0:
-                return -u
-            m = -torch.expm1(u)
-            return -(m.clamp_min(torch.finfo(m.dtype).tiny) ** gamma) * u
-
-        return self._reduce(input, target, phi)
+    forward = _MulticlassLoss.forward  # its own attribute: documented and fuzzed with the class
 
 
+@fill_doc(_MODULE_DOC)
 class LogitAdjustedLoss(_MulticlassLoss):
-    r"""Logit-adjusted cross-entropy: cross-entropy of :math:`z + \tau \log \pi`.
+    r"""Logit-adjusted cross-entropy: cross-entropy of :math:`z + \tau \log \pi`, the torch twin of
+    :func:`xentbook.logit_adjusted_cross_entropy`.
 
     .. math::
 
-        \ell(z, y) = -w_y \log \operatorname{softmax}(z + \tau\log\pi)_y ,
+        \ell(z, y) = -w_y \log \operatorname{softmax}(z + \tau\log\pi)_y
 
-    the values of :func:`xentbook.logit_adjusted_cross_entropy`.  Use it in
-    training; predict with the raw logits :math:`z`.
+    for a class index without smoothing.  Use it in training; predict with the
+    raw logits :math:`z`.
 
     Parameters
     ----------
@@ -293,28 +240,9 @@ class LogitAdjustedLoss(_MulticlassLoss):
         Training class frequencies :math:`\pi` (strictly positive, summing to 1).
     tau : float, default 1.0
         :math:`\tau \ge 0`; 0 is plain cross-entropy.
-    weight : array_like or torch.Tensor, shape (C,), optional
-        Non-negative per-class weights :math:`w` (a buffer of the module).
-    ignore_index : int, default -100
-        Targets equal to it contribute nothing and do not count in the mean.
-    reduction : {"none", "mean", "sum"}, default "mean"
-        ``"none"``: the per-sample losses (0 for ignored samples); ``"sum"``:
-        their sum; ``"mean"``: their sum divided by :math:`\sum_i w_{y_i}` over
-        the non-ignored samples, as :class:`torch.nn.CrossEntropyLoss` does.
+    %(options)s
 
-    Raises
-    ------
-    TypeError
-        At construction, for a non-numeric ``priors`` or ``tau``, ``weight`` or a non-integer
-        ``ignore_index``; in :meth:`forward`, for an input that is not a
-        floating-point tensor or a target that is not an integer tensor.
-    ValueError
-        At construction, for priors that are not a positive distribution, ``tau < 0``, a weight that is not a finite, non-negative
-        1-D vector, or an unknown ``reduction``; in :meth:`forward`, for input
-        that is not a finite ``(N, C)`` tensor, a target of the wrong shape or
-        out of range, a weight or the priors whose length is not ``C``, or
-        ``reduction="mean"`` when every target is ignored or has weight 0.
-        Also when ``input + tau * log(priors)`` overflows.
+    %(raises)s
 
     Examples
     --------
@@ -326,71 +254,41 @@ class LogitAdjustedLoss(_MulticlassLoss):
 
     log_priors: Tensor
 
-    def __init__(
-        self,
-        priors: Any,
-        tau: float = 1.0,
-        weight: Any = None,
-        ignore_index: int = -100,
-        reduction: str = "mean",
-    ) -> None:
-        super().__init__(weight, ignore_index, reduction)
-        if isinstance(priors, Tensor):
-            priors = priors.detach().cpu().numpy()
-        pi = as_float_array(priors, "priors", allow_bool=False)
-        if pi.ndim != 1:
-            raise ValueError(f"priors must be a non-empty 1-D vector, got shape {pi.shape}")
-        pi = _check_priors(pi, pi.shape[0]).astype(np.float64)  # the NumPy twin's check
-        self.tau = check_number(tau, "tau", low=0.0)
+    def __init__(self, priors: Any, *, tau: float = 1.0, weight: Any = None, ignore_index: int = -100,
+                 label_smoothing: float = 0.0, reduction: str = "mean") -> None:
+        super().__init__(weight, ignore_index, label_smoothing, reduction)
+        self._priors = as_priors(_array(priors))
+        self.tau = check_tau(tau)
         # kept in float64 (cast to the input's dtype in forward) so that float64 inputs stay exact
-        self.register_buffer("log_priors", torch.as_tensor(np.log(pi), dtype=torch.float64))
+        self.register_buffer("log_priors", torch.as_tensor(np.log(self._priors), dtype=torch.float64))
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        """The loss of logits ``input`` (shape ``(N, C)``) for class indices ``target`` (shape ``(N,)``).
+    def _shift(self) -> Any:
+        return lambda C: self.tau * np.log(as_priors(self._priors, C))
 
-        Returns a 0-d tensor, or the ``(N,)`` per-sample losses for ``reduction="none"``,
-        differentiable with respect to ``input``.
-        """
-        self._check(input, target)
-        if input.shape[1] != self.log_priors.numel():
-            raise ValueError(f"priors has {self.log_priors.numel()} entries but input has {input.shape[1]} classes")
-        shifted = input + self.tau * self.log_priors.to(input.dtype)
-        if not torch.isfinite(shifted).all():
-            raise ValueError("input + tau * log(priors) overflows: input or tau is too large")
-        return self._reduce(shifted, target, lambda u: -u)
+    def _logits(self, input: Tensor) -> Tensor:
+        shape = [1] * input.ndim
+        shape[0 if input.ndim == 1 else 1] = -1
+        shifted = input + (self.tau * self.log_priors).to(input.dtype).view(shape)
+        check_result_finite(_numpy(shifted, "input"), "input or tau", f"input + tau * log(priors) in {input.dtype}")
+        return shifted
+
+    forward = _MulticlassLoss.forward  # its own attribute: documented and fuzzed with the class
 
 
+@fill_doc(_MODULE_DOC)
 class GeneralizedCrossEntropyLoss(_MulticlassLoss):
-    r"""Generalized cross-entropy :math:`w_y (1 - p_y^q)/q` (Zhang & Sabuncu 2018).
+    r"""Generalized cross-entropy :math:`\sum_c w_c q_c (1 - p_c^q)/q` (Zhang & Sabuncu 2018), the torch
+    twin of :func:`xentbook.generalized_cross_entropy`.
 
-    :math:`q \to 0` is cross-entropy, :math:`q = 1` is :math:`1 - p_y` (MAE-like);
-    the values equal those of :func:`xentbook.generalized_cross_entropy`.
+    :math:`q \to 0` is cross-entropy, :math:`q = 1` is :math:`1 - p_y` (MAE-like).
 
     Parameters
     ----------
     q : float, default 0.7
         In :math:`(0, 1]`.
-    weight : array_like or torch.Tensor, shape (C,), optional
-        Non-negative per-class weights :math:`w` (a buffer of the module).
-    ignore_index : int, default -100
-        Targets equal to it contribute nothing and do not count in the mean.
-    reduction : {"none", "mean", "sum"}, default "mean"
-        ``"none"``: the per-sample losses (0 for ignored samples); ``"sum"``:
-        their sum; ``"mean"``: their sum divided by :math:`\sum_i w_{y_i}` over
-        the non-ignored samples, as :class:`torch.nn.CrossEntropyLoss` does.
+    %(options)s
 
-    Raises
-    ------
-    TypeError
-        At construction, for a non-numeric ``q`` or ``weight`` or a non-integer
-        ``ignore_index``; in :meth:`forward`, for an input that is not a
-        floating-point tensor or a target that is not an integer tensor.
-    ValueError
-        At construction, for ``q`` outside :math:`(0, 1]`, a weight that is not a finite, non-negative
-        1-D vector, or an unknown ``reduction``; in :meth:`forward`, for input
-        that is not a finite ``(N, C)`` tensor, a target of the wrong shape or
-        out of range, a weight whose length is not ``C``, or
-        ``reduction="mean"`` when every target is ignored or has weight 0.
+    %(raises)s
 
     Examples
     --------
@@ -400,23 +298,93 @@ class GeneralizedCrossEntropyLoss(_MulticlassLoss):
     0.1562
     """
 
-    def __init__(
-        self, q: float = 0.7, weight: Any = None, ignore_index: int = -100, reduction: str = "mean"
-    ) -> None:
-        super().__init__(weight, ignore_index, reduction)
-        q = _number(q, "q")
-        if not 0 < q <= 1:
-            raise ValueError(f"q must lie in (0, 1], got {q}")
-        self.q = q
+    def __init__(self, *, q: float = 0.7, weight: Any = None, ignore_index: int = -100,
+                 label_smoothing: float = 0.0, reduction: str = "mean") -> None:
+        super().__init__(weight, ignore_index, label_smoothing, reduction)
+        self.q = check_q(q)
+
+    def _term(self, r: Tensor) -> Tensor:
+        return -torch.expm1(-self.q * r) / self.q
+
+    forward = _MulticlassLoss.forward  # its own attribute: documented and fuzzed with the class
+
+
+class SigmoidFocalLoss(nn.Module):
+    r"""Binary focal loss on logits (Lin et al. 2017), the torch twin of :func:`xentbook.sigmoid_focal_loss`.
+
+    .. math::
+
+        \mathrm{FL} = -w\,\alpha_t (1 - p_t)^{\gamma}\bigl[t\log p + (1-t)\log(1-p)\bigr],
+        \quad p = \sigma(x),
+
+    with :math:`p_t = p\,t + (1-p)(1-t)` and :math:`\alpha_t = \alpha t + (1-\alpha)(1-t)`:
+    ``torchvision.ops.sigmoid_focal_loss`` with a ``weight`` and the default
+    reduction ``"mean"``.
+
+    Parameters
+    ----------
+    alpha : float or None, default 0.25
+        Positive-class weight in :math:`[0, 1]`; ``None`` or a negative value
+        (torchvision's ``-1``) disables the weighting.
+    gamma : float, default 2.0
+        Focusing parameter :math:`\gamma \ge 0`; 0 with ``alpha=None`` is
+        binary cross-entropy with logits.
+    weight : array_like or torch.Tensor, optional
+        Non-negative rescaling weight, broadcastable to the input's shape.
+    reduction : {"mean", "sum", "none"}, default "mean"
+        The mean over all elements, the sum, or the elementwise losses.
+
+    Raises
+    ------
+    TypeError
+        At construction, for an option of the wrong type; in :meth:`forward`, for
+        an input that is not a floating-point tensor or a target that is not a tensor.
+    ValueError
+        At construction, for ``alpha > 1``, ``gamma < 0``, a negative or
+        non-finite weight or an unknown ``reduction``; in :meth:`forward`,
+        exactly when the NumPy twin raises (shapes that differ, non-finite
+        logits or targets, targets outside :math:`[0, 1]`, ...).
+
+    Examples
+    --------
+    >>> import torch
+    >>> SigmoidFocalLoss(reduction="none")(torch.tensor([2.0, -1.0]), torch.tensor([1.0, 1.0])).round(decimals=4)
+    tensor([0.0005, 0.1755])
+    """
+
+    weight: Tensor | None
+
+    def __init__(self, *, alpha: float | None = 0.25, gamma: float = 2.0, weight: Any = None,
+                 reduction: str = "mean") -> None:
+        super().__init__()
+        self.alpha = check_alpha(alpha)
+        self.gamma = check_gamma(gamma)
+        w = None if weight is None else as_float_array(_array(weight), "weight")
+        if w is not None:
+            check_nonnegative(w, "weight")
+        self.register_buffer("weight", None if w is None else torch.as_tensor(w, dtype=torch.float64))
+        self.reduction = check_reduction(reduction)
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        """The loss of logits ``input`` (shape ``(N, C)``) for class indices ``target`` (shape ``(N,)``).
+        """The focal loss of logits ``input`` for labels ``target`` in [0, 1] (same shape).
 
-        Returns a 0-d tensor, or the ``(N,)`` per-sample losses for ``reduction="none"``,
+        Returns the elementwise losses (``reduction="none"``) or a 0-d tensor,
         differentiable with respect to ``input``.
         """
-        q = self.q
-        return self._reduce(input, target, lambda u: -torch.expm1(q * u) / q)
+        input = _float_input(input)
+        w = None if self.weight is None else self.weight.detach().cpu().numpy()
+        prepare_binary(_numpy(input, "input"), _numpy(target, "target"), w, None, self.reduction, logits_name="input")
+        t = target.to(input.dtype)
+        loss = F.binary_cross_entropy_with_logits(input, t, reduction="none")
+        if self.gamma != 0:
+            m = torch.sigmoid(input) * (1 - t) + torch.sigmoid(-input) * t  # 1 - p_t
+            # clamp: avoids 0 * inf in the backward of m**gamma for gamma < 1 (value unchanged: ce = 0 there)
+            loss = loss * m.clamp_min(torch.finfo(m.dtype).tiny) ** self.gamma
+        if self.alpha is not None:
+            loss = (self.alpha * t + (1 - self.alpha) * (1 - t)) * loss
+        if self.weight is not None:
+            loss = loss * self.weight.to(input.dtype)
+        return _reduce(loss, self.reduction, loss.numel())
 
 
 # ------------------------------------------------------------------------ training
@@ -458,12 +426,12 @@ def fit_full_batch(
     steps: int = 300,
     lr: float = 0.05,
     weight_decay: float = 0.0,
-    sample_weights: Any = None,
+    sampling_weights: Any = None,
     seed: int = 0,
 ) -> list[float]:
     """Train ``model`` with Adam on the whole training set at every step.
 
-    With ``sample_weights`` each step instead uses a batch of ``len(y)`` indices
+    With ``sampling_weights`` each step instead uses a batch of ``len(y)`` indices
     drawn *with replacement* with probabilities proportional to the weights
     (a :class:`torch.utils.data.WeightedRandomSampler` with a seeded
     generator): resampling / oversampling.
@@ -481,7 +449,7 @@ def fit_full_batch(
     lr : float, default 0.05
     weight_decay : float, default 0.0
         Adam's L2 penalty.
-    sample_weights : array_like, shape (N,), optional
+    sampling_weights : array_like, shape (N,), optional
         Non-negative sampling weights for resampling.
     seed : int, default 0
         Seeds the sampler.
@@ -510,8 +478,7 @@ def fit_full_batch(
     >>> hist[-1] < hist[0]
     True
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    check_instance(model, "model", nn.Module, what="a torch.nn.Module")
     check_callable(loss_fn, "loss_fn")
     steps = check_size(steps, "steps")
     lr = check_number(lr, "lr", low=0.0, low_open=True)
@@ -521,28 +488,21 @@ def fit_full_batch(
     weight_decay = check_number(weight_decay, "weight_decay", low=0.0, high=dtype_max)
     seed = check_seed(seed)
     Xa = as_float_array(X, "X", allow_bool=False)
-    if Xa.ndim != 2:
-        raise ValueError(f"X must have shape (N, d), got {Xa.shape}")
+    check_shape(Xa, ("N", "d"), "X")
     check_finite(Xa, "X")
     Xt = torch.as_tensor(Xa, dtype=torch.get_default_dtype())
-    if not torch.isfinite(Xt).all():
-        raise ValueError(f"X is too large for {torch.get_default_dtype()}")
+    check_result_finite(_numpy(Xt, "X"), "X", f"X in {torch.get_default_dtype()}")
     ya = np.asarray(y) if y is not None else None
     if ya is not None and ya.dtype.kind in "iub":
         ya = as_int_array(ya, "y", allow_bool=True)
     else:
         ya = as_float_array(y, "y", allow_bool=False)
         check_finite(ya, "y")
-    if ya.shape != (Xt.shape[0],):
-        raise ValueError(f"y must have shape ({Xt.shape[0]},), got {ya.shape}")
+    check_shape(ya, (Xt.shape[0],), "y")
     yt = torch.as_tensor(ya, dtype=torch.int64) if ya.dtype.kind in "iu" else torch.as_tensor(ya, dtype=Xt.dtype)
     sampler = None
-    if sample_weights is not None:
-        sw = as_float_array(sample_weights, "sample_weights", allow_bool=False).astype(np.float64)
-        if sw.shape != ya.shape:
-            raise ValueError(f"sample_weights must have shape {ya.shape}, got {sw.shape}")
-        if not np.isfinite(sw).all() or (sw < 0).any() or sw.sum() <= 0:
-            raise ValueError("sample_weights must be finite, non-negative and not all zero")
+    if sampling_weights is not None:
+        sw = as_sampling_weights(sampling_weights, ya.shape[0])
         gen = torch.Generator().manual_seed(seed)
         sampler = torch.utils.data.WeightedRandomSampler(
             torch.as_tensor(sw), num_samples=len(ya), replacement=True, generator=gen
@@ -567,9 +527,8 @@ def fit_full_batch(
             raise ValueError(f"loss_fn(model(X), y) failed; check y against the model's output: {exc}") from None
         except TypeError as exc:  # not a loss function of (logits, targets)
             raise TypeError(f"loss_fn must be a function loss_fn(logits, targets); calling it failed: {exc}") from None
-        if not isinstance(loss, Tensor) or loss.numel() != 1 or not loss.is_floating_point():
-            raise TypeError(f"loss_fn must return a scalar floating-point tensor, got {type(loss).__name__} "
-                            f"{tuple(loss.shape) if isinstance(loss, Tensor) else ''}")
+        check_instance(loss, "loss_fn's result", Tensor, what="a scalar floating-point tensor",
+                       when=lambda t: t.numel() == 1 and t.is_floating_point())
         if not torch.isfinite(loss):
             raise ValueError(
                 f"training diverged: loss_fn returned {float(loss.detach())} at step {len(history)}; lower lr "
@@ -633,12 +592,7 @@ class _LinearCrossEntropy(torch.autograd.Function):
         scale = _row_scale(valid, reduction, H.dtype)
         stats, grads = _sweep(_TorchOps, H, W, b, y, eps, zl, cn, cv, scale=scale if eager else None)
         per = _per_token(stats, valid, eps, zl, W.shape[0])
-        if reduction == "none":
-            loss = per
-        elif reduction == "sum":
-            loss = per.sum()
-        else:
-            loss = per.sum() / valid.sum()  # 0/0 = NaN when every target is ignored, as torch
+        loss = _reduce(per, reduction, valid.sum())  # 0/0 = NaN when every target is ignored, as torch
         ctx.opts = (eps, zl, reduction, cn, cv, eager, b is not None)
         if eager:
             ctx.grads = grads
@@ -660,19 +614,9 @@ class _LinearCrossEntropy(torch.autograd.Function):
         return gH, gW, gb if has_bias else None, None, None, None, None, None, None, None, None
 
 
-def linear_cross_entropy(
-    hidden: Tensor,
-    weight: Tensor,
-    target: Tensor,
-    bias: Tensor | None = None,
-    *,
-    ignore_index: int = -100,
-    label_smoothing: float = 0.0,
-    reduction: str = "mean",
-    z_loss: float = 0.0,
-    chunk_size: int = 1024,
-    vocab_chunk: int = 32768,
-) -> Tensor:
+def linear_cross_entropy(hidden: Tensor, weight: Tensor, target: Tensor, bias: Tensor | None = None, *,
+                         ignore_index: int = -100, label_smoothing: float = 0.0, reduction: str = "mean",
+                         z_loss: float = 0.0, chunk_size: int = 1024, vocab_chunk: int = 32768) -> Tensor:
     r"""Cross-entropy of ``hidden @ weight.T + bias`` in blocks, with an exact backward.
 
     .. math::
@@ -724,27 +668,20 @@ def linear_cross_entropy(
     ignore_index, eps, reduction, zl, cn, cv = _check_options(
         ignore_index, label_smoothing, reduction, z_loss, chunk_size, vocab_chunk
     )
-    for t, name in ((hidden, "hidden"), (weight, "weight"), (bias, "bias"), (target, "target")):
-        if t is None and name == "bias":
-            continue
-        if not isinstance(t, Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
-    for t, name in ((hidden, "hidden"), (weight, "weight"), (bias, "bias")):
-        if t is None:
-            continue
-        if not t.is_floating_point():
-            raise TypeError(f"{name} must be a floating tensor, got dtype {t.dtype}")
+    floats = [(t, name) for t, name in ((hidden, "hidden"), (weight, "weight"), (bias, "bias")) if t is not None]
+    for t, name in floats:
+        check_instance(t, name, Tensor, what="a floating torch.Tensor", when=Tensor.is_floating_point)
+    check_instance(target, "target", Tensor, what="a torch.Tensor of integer class indices",
+                   when=lambda t: not t.is_floating_point() and not t.is_complex() and t.dtype != torch.bool)
+    for t, name in floats:
         if t.dtype != hidden.dtype or t.device != hidden.device:
             raise TypeError(
                 f"{name} must have hidden's dtype and device ({hidden.dtype}, {hidden.device}), "
                 f"got ({t.dtype}, {t.device})"
             )
-    if target.dtype not in (torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8):
-        raise TypeError(f"target must hold integer class indices, got dtype {target.dtype}")
     _check_shapes(hidden, weight, bias, target)
-    for t, name in ((hidden, "hidden"), (weight, "weight"), (bias, "bias")):
-        if t is not None and not bool(torch.isfinite(t).all()):
-            raise ValueError(f"{name} must be finite")
+    for t, name in floats:
+        check_finite(_numpy(t, name), name)
     y = target.to(device=hidden.device, dtype=torch.int64)
     valid = _check_target_range(y, weight.shape[0], ignore_index)
     y = torch.where(valid, y, torch.zeros((), dtype=torch.int64, device=y.device))

@@ -35,7 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import as_float_array, check_axis, check_no_nan
+from ._docstrings import fill_doc, section
+from ._validation import as_float_array, check_axis, check_no_nan, check_no_posinf
 
 __all__ = ["logsumexp", "log_softmax", "softmax", "log_sigmoid", "softplus", "sigmoid"]
 
@@ -96,12 +97,23 @@ def _check_softmax_input(x: Any, axis: int, *, allow_posinf: bool) -> tuple[np.n
     arr = as_float_array(x, "x", allow_empty=True)
     ax = check_axis(arr, axis, "x")
     check_no_nan(arr, "x")
-    if not allow_posinf and np.isposinf(arr).any():
-        raise ValueError(
-            "x contains +inf; softmax and log_softmax are undefined there "
-            "(use a large finite value instead)"
-        )
+    if not allow_posinf:
+        check_no_posinf(arr, "x", "softmax and log_softmax are undefined there")
     return arr, ax
+
+
+def _softmax_rows(x: Any, axis: int, *, log: bool) -> np.ndarray:
+    """softmax (or log_softmax) of ``x`` along ``axis`` from the core; NaN on all ``-inf`` slices."""
+    arr, ax = _check_softmax_input(x, axis, allow_posinf=False)
+    z, shape = _to_rows(arr, ax)
+    if z.size == 0:
+        return np.empty(arr.shape, dtype=arr.dtype)
+    _, L, d, p = _lse_parts(z, want_softmax=not log)
+    if log:
+        with np.errstate(over="ignore"):
+            p = np.subtract(d, L[:, None], out=d)
+    p[(z == -np.inf).all(axis=1)] = np.nan
+    return _from_rows(p, shape, ax, arr.dtype)
 
 
 def _scalar_or_array(out: np.ndarray) -> Any:
@@ -111,6 +123,17 @@ def _scalar_or_array(out: np.ndarray) -> Any:
 # ----------------------------------------------------------------------------
 # public functions
 # ----------------------------------------------------------------------------
+
+_SOFTMAX_DOC = {
+    "softmax_errors": """
+        Raises
+        ------
+        TypeError
+            If ``x`` is not real-valued or ``axis`` is not an integer.
+        ValueError
+            If ``x`` contains NaN or ``+inf``, is a scalar, or ``axis`` is out of range.
+        """,
+}
 
 
 def logsumexp(x: Any, axis: int = -1) -> np.ndarray:
@@ -165,6 +188,7 @@ def logsumexp(x: Any, axis: int = -1) -> np.ndarray:
     return _scalar_or_array(out.reshape(shape[:-1]).astype(dtype, copy=False))
 
 
+@fill_doc(_SOFTMAX_DOC)
 def log_softmax(x: Any, axis: int = -1) -> np.ndarray:
     r"""Logarithm of the softmax along ``axis``, accurate to the last bits.
 
@@ -192,12 +216,7 @@ def log_softmax(x: Any, axis: int = -1) -> np.ndarray:
         whose entries are all ``-inf`` gives NaN throughout, exactly as
         :func:`torch.log_softmax` does: no distribution is defined there.
 
-    Raises
-    ------
-    TypeError
-        If ``x`` is not real-valued or ``axis`` is not an integer.
-    ValueError
-        If ``x`` contains NaN or ``+inf``, is a scalar, or ``axis`` is out of range.
+    %(softmax_errors)s
 
     Examples
     --------
@@ -207,20 +226,10 @@ def log_softmax(x: Any, axis: int = -1) -> np.ndarray:
     >>> log_softmax([1e308, -5e307])  # no overflow, no warning
     array([ 0.0e+000, -1.5e+308])
     """
-    arr, ax = _check_softmax_input(x, axis, allow_posinf=False)
-    dtype = arr.dtype
-    z, shape = _to_rows(arr, ax)
-    if z.size == 0:
-        return np.empty(arr.shape, dtype=dtype)
-    _, L, d, _ = _lse_parts(z, want_softmax=False)
-    with np.errstate(over="ignore"):
-        d -= L[:, None]
-    dead = (z == -np.inf).all(axis=1)
-    if dead.any():
-        d[dead] = np.nan
-    return _from_rows(d, shape, ax, dtype)
+    return _softmax_rows(x, axis, log=True)
 
 
+@fill_doc(_SOFTMAX_DOC)
 def softmax(x: Any, axis: int = -1) -> np.ndarray:
     r"""Softmax along ``axis``, accurate to the last bits.
 
@@ -243,12 +252,7 @@ def softmax(x: Any, axis: int = -1) -> np.ndarray:
         input).  A slice that is all ``-inf`` gives NaN, as in
         :func:`torch.softmax`.
 
-    Raises
-    ------
-    TypeError
-        If ``x`` is not real-valued or ``axis`` is not an integer.
-    ValueError
-        If ``x`` contains NaN or ``+inf``, is a scalar, or ``axis`` is out of range.
+    %(softmax_errors)s
 
     Examples
     --------
@@ -256,24 +260,63 @@ def softmax(x: Any, axis: int = -1) -> np.ndarray:
     >>> softmax([1000.0, 1000.0, -np.inf])
     array([0.5, 0.5, 0. ])
     """
-    arr, ax = _check_softmax_input(x, axis, allow_posinf=False)
-    dtype = arr.dtype
-    z, shape = _to_rows(arr, ax)
-    if z.size == 0:
-        return np.empty(arr.shape, dtype=dtype)
-    _, _, _, p = _lse_parts(z, want_softmax=True)
-    dead = (z == -np.inf).all(axis=1)
-    if dead.any():
-        p[dead] = np.nan
-    return _from_rows(p, shape, ax, dtype)
+    return _softmax_rows(x, axis, log=False)
 
 
-def _elementwise_input(x: Any) -> np.ndarray:
+_ELEMENTWISE_DOC = {
+    "sections": "\n\n".join([
+        section("Parameters", """
+            x : array_like
+                Real values (``±inf`` allowed, NaN rejected).
+            """),
+        section("Returns", """
+            numpy.ndarray or numpy scalar
+                Same shape and dtype as ``x`` (float64 for integer input).
+            """),
+        section("Raises", """
+            TypeError
+                If ``x`` is not real-valued.
+            ValueError
+                If ``x`` contains NaN.
+            """),
+        section("Examples"),
+    ]),
+}
+
+
+def _exp_neg_abs(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Core of the sigmoid family for a float64 array ``z``: ``(e, l)`` with
+    ``e = exp(-|z|)`` in ``(0, 1]`` (0 for ``±inf``) and ``l = log1p(e) = softplus(-|z|)``."""
+    with np.errstate(under="ignore"):
+        e = np.exp(-np.abs(z))
+    return e, np.log1p(e)
+
+
+def _softplus_pair(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(softplus(z), softplus(-z)) = (-log sigmoid(-z), -log sigmoid(z))`` for float64 ``z``.
+
+    Each is a sum of two non-negative terms, so neither cancels."""
+    _, l = _exp_neg_abs(z)
+    return np.maximum(z, 0.0) + l, np.maximum(-z, 0.0) + l
+
+
+def _sigmoid_pair(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(sigmoid(z), sigmoid(-z))`` for float64 ``z``, each with its full relative accuracy."""
+    e, _ = _exp_neg_abs(z)
+    pos = z >= 0
+    with np.errstate(under="ignore"):
+        return np.where(pos, 1.0, e) / (1.0 + e), np.where(pos, e, 1.0) / (1.0 + e)
+
+
+def _elementwise(x: Any, kernel: Any) -> Any:
+    """Validate ``x``, apply the float64 ``kernel`` and round once to the dtype of ``x``."""
     arr = as_float_array(x, "x", allow_empty=True)
     check_no_nan(arr, "x")
-    return arr
+    out = kernel(arr.astype(np.float64).reshape(-1))
+    return _scalar_or_array(out.reshape(arr.shape).astype(arr.dtype, copy=False))
 
 
+@fill_doc(_ELEMENTWISE_DOC)
 def softplus(x: Any) -> np.ndarray:
     r"""Softplus :math:`\log(1+e^{x})`, stable and accurate for every real ``x``.
 
@@ -284,77 +327,33 @@ def softplus(x: Any) -> np.ndarray:
     Both terms are non-negative, so the sum has no cancellation; ``exp`` never
     overflows.  ``softplus(-inf) = 0`` and ``softplus(+inf) = +inf``.
 
-    Parameters
-    ----------
-    x : array_like
-        Real values (``±inf`` allowed, NaN rejected).
-
-    Returns
-    -------
-    numpy.ndarray or numpy scalar
-        Same shape and dtype as ``x`` (float64 for integer input).
-
-    Raises
-    ------
-    TypeError
-        If ``x`` is not real-valued.
-    ValueError
-        If ``x`` contains NaN.
-
-    Examples
-    --------
+    %(sections)s
     >>> from xentbook import softplus
     >>> softplus([-800.0, 0.0, 800.0])
     array([0.00000000e+000, 6.93147181e-001, 8.00000000e+002])
     >>> float(softplus(-40.0))  # exp(-40), not 0
     4.248354255291589e-18
     """
-    arr = _elementwise_input(x)
-    z = arr.astype(np.float64).reshape(-1)
-    with np.errstate(under="ignore"):
-        out = np.log1p(np.exp(-np.abs(z)))
-    out += np.maximum(z, 0.0)
-    return _scalar_or_array(out.reshape(arr.shape).astype(arr.dtype, copy=False))
+    return _elementwise(x, lambda z: _softplus_pair(z)[0])
 
 
+@fill_doc(_ELEMENTWISE_DOC)
 def log_sigmoid(x: Any) -> np.ndarray:
     r"""Log-sigmoid :math:`\log\sigma(x) = -\operatorname{softplus}(-x)`, stable and accurate.
 
     .. math::
 
-        \log\sigma(x) = \min(x, 0) - \operatorname{log1p}\bigl(e^{-|x|}\bigr).
+        \log\sigma(x) = \min(x, 0) - \operatorname{log1p}\bigl(e^{-|x|}\bigr) \le 0.
 
-    Parameters
-    ----------
-    x : array_like
-        Real values (``±inf`` allowed, NaN rejected).
-
-    Returns
-    -------
-    numpy.ndarray or numpy scalar
-        Same shape and dtype as ``x`` (float64 for integer input); always ``<= 0``.
-
-    Raises
-    ------
-    TypeError
-        If ``x`` is not real-valued.
-    ValueError
-        If ``x`` contains NaN.
-
-    Examples
-    --------
+    %(sections)s
     >>> from xentbook import log_sigmoid
     >>> log_sigmoid([-800.0, 0.0, 40.0])
     array([-8.00000000e+02, -6.93147181e-01, -4.24835426e-18])
     """
-    arr = _elementwise_input(x)
-    z = arr.astype(np.float64).reshape(-1)
-    with np.errstate(under="ignore"):
-        out = np.log1p(np.exp(-np.abs(z)))
-    np.subtract(np.minimum(z, 0.0), out, out=out)
-    return _scalar_or_array(out.reshape(arr.shape).astype(arr.dtype, copy=False))
+    return _elementwise(x, lambda z: -_softplus_pair(z)[1])
 
 
+@fill_doc(_ELEMENTWISE_DOC)
 def sigmoid(x: Any) -> np.ndarray:
     r"""Logistic sigmoid :math:`\sigma(x) = 1/(1+e^{-x})`, stable for every real ``x``.
 
@@ -364,36 +363,12 @@ def sigmoid(x: Any) -> np.ndarray:
         e^{x}/(1+e^{x}) & x < 0 \end{cases}
 
     so that ``exp`` never overflows and tiny probabilities keep their
-    relative accuracy (``sigmoid(-40)`` is ``4.25e-18``, not 0).
+    relative accuracy (``sigmoid(-40)`` is ``4.25e-18``, not 0); the result
+    lies in ``[0, 1]``.
 
-    Parameters
-    ----------
-    x : array_like
-        Real values (``±inf`` allowed, NaN rejected).
-
-    Returns
-    -------
-    numpy.ndarray or numpy scalar
-        Same shape and dtype as ``x`` (float64 for integer input), in ``[0, 1]``.
-
-    Raises
-    ------
-    TypeError
-        If ``x`` is not real-valued.
-    ValueError
-        If ``x`` contains NaN.
-
-    Examples
-    --------
+    %(sections)s
     >>> from xentbook import sigmoid
     >>> sigmoid([-800.0, 0.0, 800.0])
     array([0. , 0.5, 1. ])
     """
-    arr = _elementwise_input(x)
-    z = arr.astype(np.float64).reshape(-1)
-    with np.errstate(under="ignore"):
-        e = np.exp(-np.abs(z))
-    out = np.where(z >= 0, 1.0, e)
-    with np.errstate(under="ignore"):
-        out /= 1.0 + e
-    return _scalar_or_array(out.reshape(arr.shape).astype(arr.dtype, copy=False))
+    return _elementwise(x, lambda z: _sigmoid_pair(z)[0])
