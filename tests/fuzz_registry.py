@@ -352,15 +352,7 @@ def _specs() -> dict[str, Spec]:
         [Arg("logits", lambda: LOGITS()[:, :3], "logits"), Arg("y", lambda: np.array([0, 1, 2]), "labels"),
          Arg("bounds", lambda: (0.05, 20.0), "bounds", keyword=True)], cost=2
     )
-    S[m + "apply_temperature"] = Spec([Arg("logits", LOGITS, "logits"), Arg("temperature", lambda: 1.5, "float")])
-    ymat = lambda: np.array([[1, 0, 1], [0, 1, 0], [1, 1, 0], [0, 0, 1]])  # noqa: E731
-    S[m + "tune_thresholds"] = Spec(
-        [Arg("y_true", ymat, "labels"), Arg("y_score", lambda: np.array([[0.9, 0.2, 0.6], [0.1, 0.7, 0.3], [0.8, 0.6, 0.4], [0.3, 0.2, 0.9]]), "array"),
-         Arg("metric", lambda: "f1", "choice", keyword=True)]
-    )
-    S[m + "apply_thresholds"] = Spec(
-        [Arg("y_score", lambda: np.array([[0.9, 0.2, 0.6], [0.1, 0.7, 0.3]]), "array"), Arg("thresholds", lambda: np.array([0.5, 0.5, 0.4]), "array")]
-    )
+    S[m + "apply_temperature"] = Spec([Arg("logits", LOGITS, "logits"), Arg("temperature", lambda: 1.5, "float", keyword=True)])
     # ---------------------------------------------------------------- comparison
     m = "xentbook.comparison."
     ca = Arg("correct_a", lambda: np.array([1, 1, 0, 1, 0, 1]), "labels")
@@ -450,6 +442,33 @@ def _specs() -> dict[str, Spec]:
     )
     S[m + "symmetric_label_noise"] = Spec(
         [Arg("y", YMULTI, "labels"), Arg("rate", lambda: 0.2, "prob"), Arg("num_classes", lambda: 3, "size", keyword=True), SEED]
+    )
+    # ---------------------------------------------------------------- class_weights, thresholds, corruption
+    m = "xentbook.class_weights."
+    S[m + "inverse_frequency_weights"] = Spec([Arg("y", YMULTI, "labels"), Arg("classes", lambda: np.array([0, 1, 2]), "labels", keyword=True)])
+    # the effective number (1 - beta**n) / (1 - beta) is defined for real n > 0
+    S[m + "effective_number_weights"] = Spec([Arg("counts", lambda: np.array([100, 10, 1]), "labels", accepts=("fractional",)),
+                                              Arg("beta", lambda: 0.99, "prob", keyword=True)])
+    m = "xentbook.thresholds."
+    metric = Arg("metric", lambda: "f1", "choice", keyword=True)
+    # documented: +inf is the threshold "predict nothing" (e.g. a column without positives)
+    S[m + "tune_threshold"] = Spec([Arg("y_true", YBIN, "labels"), Arg("y_score", lambda: np.linspace(0.1, 0.9, 8), "array"), metric],
+                                   nonfinite_ok=_always)
+    ymat = lambda: np.array([[1, 0, 1], [0, 1, 0], [1, 1, 0], [0, 0, 1]])  # noqa: E731
+    S[m + "tune_thresholds"] = Spec(
+        [Arg("y_true", ymat, "labels"), Arg("y_score", lambda: np.array([[0.9, 0.2, 0.6], [0.1, 0.7, 0.3], [0.8, 0.6, 0.4], [0.3, 0.2, 0.9]]), "array"),
+         metric], nonfinite_ok=_always
+    )
+    S[m + "apply_thresholds"] = Spec(
+        [Arg("y_score", lambda: np.array([[0.9, 0.2, 0.6], [0.1, 0.7, 0.3]]), "array"), Arg("thresholds", lambda: np.array([0.5, 0.5, 0.4]), "array")]
+    )
+    m = "xentbook.corruption."
+    S[m + "long_tailed_indices"] = Spec(
+        [Arg("y", lambda: np.repeat([0, 1, 2], 10), "labels"), Arg("imbalance_ratio", lambda: 5.0, "float", keyword=True),
+         Arg("n_max", lambda: 8, "size", keyword=True), SEED]
+    )
+    S[m + "symmetric_label_noise"] = Spec(
+        [Arg("y", YMULTI, "labels"), Arg("rate", lambda: 0.2, "prob", keyword=True), Arg("n_classes", lambda: 3, "size", keyword=True), SEED]
     )
     # ---------------------------------------------------------------- classification
     m = "xentbook.classification."
