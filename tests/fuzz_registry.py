@@ -485,7 +485,8 @@ def _specs() -> dict[str, Spec]:
     S[m + "fit_softmax_regression"] = Spec(
         [Arg("X", XCLS, "X"), Arg("y", YMULTI, "labels"), Arg("n_classes", lambda: 3, "size", keyword=True)] + common(), cost=2
     )
-    S[m + "l2_from_sklearn_C"] = Spec([Arg("C", lambda: 1.0, "float"), Arg("n_samples", lambda: 8, "size"), Arg("sample_weight", lambda: None, "weight")])
+    S[m + "l2_from_sklearn_C"] = Spec([Arg("C", lambda: 1.0, "float"), Arg("n_samples", lambda: 8, "size", keyword=True),
+                                       Arg("sample_weight", lambda: None, "weight", keyword=True)])
     S[m + "logistic_regression_objective"] = Spec(
         [Arg("coef", lambda: np.array([0.5, -0.5]), "array"), Arg("intercept", lambda: 0.1, "float"), Arg("X", XCLS, "X"), Arg("y", YBIN, "labels"),
          Arg("l2", lambda: 0.1, "float", keyword=True), Arg("sample_weight", lambda: np.ones(8), "weight", keyword=True)]
@@ -499,7 +500,7 @@ def _specs() -> dict[str, Spec]:
     S[m + "LinearClassifier.decision_function"] = Spec([Arg("X", XCLS, "X")], call=lambda X: _fitted_softmax().decision_function(X))
     S[m + "LinearClassifier.predict_proba"] = Spec([Arg("X", XCLS, "X")], call=lambda X: _fitted_softmax().predict_proba(X))
     S[m + "LinearClassifier.predict"] = Spec(
-        [Arg("X", XCLS, "X"), Arg("threshold", lambda: 0.5, "prob")], call=lambda X, threshold: _fitted_logistic().predict(X, threshold)
+        [Arg("X", XCLS, "X"), Arg("threshold", lambda: 0.5, "prob", keyword=True)], call=lambda X, threshold: _fitted_logistic().predict(X, threshold=threshold)
     )
     # ---------------------------------------------------------------- ner
     m = "xentbook.ner.schemes."

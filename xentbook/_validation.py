@@ -355,3 +355,28 @@ def check_positive(value: float, name: str, *, allow_zero: bool = False) -> floa
     if not (value >= 0 if allow_zero else value > 0):
         raise ValueError(f"{name} must be a finite number {'>=' if allow_zero else '>'} 0, got {value}")
     return value
+
+
+# --- added by core2 ---
+
+
+def check_sample_weight(sample_weight: Any, n_samples: int, *, allow_negative: bool = False) -> np.ndarray | None:
+    """Validate per-sample weights (scikit-learn's ``sample_weight``): ``None`` or float64 of shape ``(n_samples,)``.
+
+    The weights must be finite and not all zero; negative weights raise
+    :class:`ValueError` unless ``allow_negative`` (scikit-learn's metrics accept
+    them).  A scalar raises :class:`TypeError`.
+    """
+    if sample_weight is None:
+        return None
+    if np.isscalar(sample_weight):
+        raise TypeError("sample_weight must be an array with one weight per sample or None, got a scalar")
+    w = as_float_array(sample_weight, "sample_weight", allow_empty=True).astype(np.float64)
+    if w.shape != (n_samples,):
+        raise ValueError(f"sample_weight must have shape ({n_samples},), one weight per sample, got {w.shape}")
+    check_finite(w, "sample_weight")
+    if not allow_negative and (w < 0).any():
+        raise ValueError("sample_weight must be non-negative")
+    if not w.any():
+        raise ValueError("sample_weight must contain a non-zero weight (a positive sum)")
+    return w

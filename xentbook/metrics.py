@@ -36,6 +36,7 @@ from ._validation import (
     check_finite,
     check_number,
     check_positive,
+    check_sample_weight,
     check_size,
     stable_sum,
 )
@@ -74,22 +75,6 @@ def _proba_array(y_proba: Any) -> np.ndarray:
     if arr.min() < 0:
         raise ValueError(f"y_proba contains values lower than 0: {arr.min()}")
     return arr
-
-
-def _weights(sample_weight: Any, n: int) -> np.ndarray | None:
-    if sample_weight is None:
-        return None
-    if np.isscalar(sample_weight):
-        raise TypeError("sample_weight must be an array with one weight per sample or None, got a scalar")
-    w = as_float_array(sample_weight, "sample_weight", allow_empty=True)
-    if w.ndim != 1:
-        raise ValueError(f"sample_weight must be 1-D, got {w.ndim}-D")
-    if w.shape[0] != n:
-        raise ValueError(f"sample_weight has {w.shape[0]} entries but there are {n} samples")
-    check_finite(w, "sample_weight")
-    if not w.any():
-        raise ValueError("sample_weight must contain at least one non-zero number")
-    return w
 
 
 def _label_array(y: Any, name: str) -> np.ndarray:
@@ -169,7 +154,7 @@ def _as_columns(p: np.ndarray) -> np.ndarray:
 
 def _prepare(y_true: Any, y_proba: Any, sample_weight: Any, labels: Any):
     p = _proba_array(y_proba)
-    w = _weights(sample_weight, p.shape[0])
+    w = check_sample_weight(sample_weight, p.shape[0], allow_negative=True)
     Y, classes = _one_hot(y_true, p.shape[0], labels)
     p = _as_columns(p)
     check_distribution(p, "y_proba", axis=1)
