@@ -139,14 +139,8 @@ def test_logistic_objective_matches_torch(n, d, l2, seed, weighted):
 
 
 @settings(max_examples=30, deadline=None)
-@given(
-    n=st.integers(1, 12),
-    d=st.integers(1, 4),
-    k=st.integers(2, 5),
-    l2=st.floats(0, 2),
-    seed=st.integers(0, 2**31 - 1),
-    weighted=st.booleans(),
-)
+@given(n=st.integers(1, 12), d=st.integers(1, 4), k=st.integers(2, 5), l2=st.floats(0, 2),
+       seed=st.integers(0, 2**31 - 1), weighted=st.booleans())
 def test_softmax_objective_matches_torch(n, d, k, l2, seed, weighted):
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, d)) * 3

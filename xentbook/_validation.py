@@ -380,3 +380,19 @@ def check_sample_weight(sample_weight: Any, n_samples: int, *, allow_negative: b
     if not w.any():
         raise ValueError("sample_weight must contain a non-zero weight (a positive sum)")
     return w
+
+
+def check_class_indices(target: Any, n_classes: int, ignore_index: int, name: str = "target") -> Any:
+    """Mask of the entries of ``target`` that are not ``ignore_index``; raise unless they lie in ``[0, n_classes)``.
+
+    Works on NumPy arrays and torch tensors alike (only comparisons and
+    indexing are used), so the NumPy and torch versions of a loss share it.
+    """
+    valid = target != ignore_index
+    bad = valid & ((target < 0) | (target >= n_classes))
+    if bad.any():
+        raise ValueError(
+            f"{name} has class indices outside [0, {n_classes}) (e.g. {int(target[bad][0])}); "
+            f"only ignore_index={ignore_index} may lie outside"
+        )
+    return valid

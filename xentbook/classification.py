@@ -408,16 +408,8 @@ def _run(objective, hessian, theta, *, method, step, max_iter, tol):
 
 
 def fit_logistic_regression(
-    X: Any,
-    y: Any,
-    *,
-    l2: float = 0.0,
-    method: str = "newton",
-    fit_intercept: bool = True,
-    sample_weight: Any = None,
-    max_iter: int | None = None,
-    tol: float | None = None,
-    learning_rate: float | None = None,
+    X: Any, y: Any, *, l2: float = 0.0, method: str = "newton", fit_intercept: bool = True, sample_weight: Any = None,
+    max_iter: int | None = None, tol: float | None = None, learning_rate: float | None = None,
 ) -> LinearClassifier:
     r"""Fit binary logistic regression by gradient descent or Newton's method.
 
@@ -509,17 +501,8 @@ def fit_logistic_regression(
 
 
 def fit_softmax_regression(
-    X: Any,
-    y: Any,
-    *,
-    n_classes: int | None = None,
-    l2: float = 0.0,
-    method: str = "newton",
-    fit_intercept: bool = True,
-    sample_weight: Any = None,
-    max_iter: int | None = None,
-    tol: float | None = None,
-    learning_rate: float | None = None,
+    X: Any, y: Any, *, n_classes: int | None = None, l2: float = 0.0, method: str = "newton", fit_intercept: bool = True,
+    sample_weight: Any = None, max_iter: int | None = None, tol: float | None = None, learning_rate: float | None = None,
 ) -> LinearClassifier:
     r"""Fit softmax (multinomial logistic) regression by gradient descent or Newton.
 

@@ -244,19 +244,17 @@ def huffman_code(q: ArrayLike) -> Code:
     Parameters
     ----------
     q : array_like
-        1-D probability vector.
+        1-D probability vector, the model the code is built for.
 
     Returns
     -------
     tuple of str or None
-        Canonical codewords, symbol by symbol.
+        Canonical codewords, symbol by symbol (``None`` where :math:`q_i = 0`).
 
     Raises
     ------
-    ValueError
-        If ``q`` is not a 1-D probability vector.
-    TypeError
-        If ``q`` is not real-valued.
+    ValueError, TypeError
+        As :func:`shannon_code`.
 
     Examples
     --------
@@ -302,6 +300,7 @@ def kraft_sum(code: Sequence[str | None]) -> float:
     Returns
     -------
     float
+        At most 1 for a prefix code.
 
     Raises
     ------
@@ -337,10 +336,8 @@ def is_prefix_free(code: Sequence[str | None]) -> bool:
 
     Raises
     ------
-    ValueError
-        If ``code`` is empty or holds an empty or non-binary codeword.
-    TypeError
-        If ``code`` is not a sequence of str/None.
+    ValueError, TypeError
+        As :func:`kraft_sum`.
 
     Examples
     --------

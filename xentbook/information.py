@@ -212,10 +212,8 @@ def cross_entropy(
         The data ("true") distribution(s), probability vectors along ``axis``.
     q : array_like
         The model distribution(s), same shape as ``p``.
-    base : float, optional
-        Base of the logarithm; ``None`` (default) gives nats, ``2`` gives bits.
-    axis : int, default -1
-        The axis that holds the outcomes.
+    base, axis
+        As in :func:`entropy`.
 
     Returns
     -------
@@ -270,10 +268,8 @@ def kl_divergence(
         Probability vectors along ``axis``.
     q : array_like
         Probability vectors, same shape as ``p``.
-    base : float, optional
-        Base of the logarithm; ``None`` (default) gives nats, ``2`` gives bits.
-    axis : int, default -1
-        The axis that holds the outcomes.
+    base, axis
+        As in :func:`entropy`.
 
     Returns
     -------
@@ -282,12 +278,8 @@ def kl_divergence(
 
     Raises
     ------
-    ValueError
-        If ``p`` or ``q`` is not a batch of probability vectors along
-        ``axis``, their shapes differ, ``axis`` is out of range, or ``base``
-        is invalid.
-    TypeError
-        If an input is not real-valued or ``axis`` is not an integer.
+    ValueError, TypeError
+        As :func:`cross_entropy`.
 
     See Also
     --------
@@ -340,7 +332,7 @@ def perplexity(
         Model probability vectors, same shape as ``p``.  If omitted, the
         perplexity of ``p`` itself.
     axis : int, default -1
-        The axis that holds the outcomes.
+        As in :func:`entropy`.
 
     Returns
     -------
@@ -431,14 +423,12 @@ def bits_to_nats(x: ArrayLike) -> np.ndarray | np.float64:
 
     Raises
     ------
-    ValueError
-        If ``x`` is empty or contains NaN.
-    TypeError
-        If ``x`` is not real-valued.
+    ValueError, TypeError
+        As :func:`nats_to_bits`.
 
     Examples
     --------
-    >>> from xentbook import bits_to_nats
+    >>> from xentbook import bits_to_nats  # the inverse of nats_to_bits
     >>> round(float(bits_to_nats(1.0)), 6)  # ln 2
     0.693147
     """

@@ -54,6 +54,7 @@ import numpy as np
 
 from ._validation import (
     as_float_array,
+    check_class_indices,
     check_finite,
     check_int,
     check_positive,
@@ -99,16 +100,8 @@ def _check_shapes(hidden: Any, weight: Any, bias: Any, target: Any) -> None:
         raise ValueError(f"target must have shape (N,) = ({hidden.shape[0]},), got {tuple(target.shape)}")
 
 
-def _check_target_range(target: Any, n_classes: int, ignore_index: int) -> Any:
-    """Mask of non-ignored targets; raise if any other target is not a class index."""
-    valid = target != ignore_index
-    bad = valid & ((target < 0) | (target >= n_classes))
-    if bad.any():
-        raise ValueError(
-            f"target has class indices outside [0, {n_classes}) (e.g. {int(target[bad][0])}); "
-            f"only ignore_index={ignore_index} may lie outside"
-        )
-    return valid
+#: the range check of class-index targets (``xentbook.nn`` imports it under this name)
+_check_target_range = check_class_indices
 
 
 # ----------------------------------------------------------------------------

@@ -220,6 +220,7 @@ def log_loss(y_true: Any, y_proba: Any, *, normalize: bool = True, sample_weight
     Returns
     -------
     float
+        The loss, in nats.
 
     Raises
     ------
@@ -554,8 +555,7 @@ def fit_temperature(logits: Any, y: Any, *, bounds: tuple[float, float] = (1e-2,
 
     Examples
     --------
-    >>> rng = np.random.default_rng(0)
-    >>> z = rng.normal(size=(2000, 3))
+    >>> rng = np.random.default_rng(0); z = rng.normal(size=(2000, 3))
     >>> y = np.array([rng.choice(3, p=np.exp(r) / np.exp(r).sum()) for r in z])
     >>> round(fit_temperature(3 * z, y), 1)  # logits 3x too confident
     3.0
