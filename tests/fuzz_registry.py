@@ -256,7 +256,7 @@ def _specs() -> dict[str, Spec]:
     S[m + "perplexity"] = Spec([Arg("p", P3, "proba"), Arg("q", Q3, "proba"), AXIS], nonfinite_ok=_always)
     S[m + "nats_to_bits"] = Spec([Arg("x", lambda: np.array([1.0, 2.0]), "array")], nonfinite_ok=_any_nonfinite("x"))
     S[m + "bits_to_nats"] = Spec([Arg("x", lambda: np.array([1.0, 2.0]), "array")], nonfinite_ok=_any_nonfinite("x"))
-    S[m + "empirical_distribution"] = Spec([Arg("samples", lambda: np.array([0, 1, 1, 2]), "labels"), Arg("num_classes", lambda: 3, "size")])
+    S[m + "empirical_distribution"] = Spec([Arg("samples", lambda: np.array([0, 1, 1, 2]), "labels"), Arg("n_classes", lambda: 3, "size", keyword=True)])
     # ---------------------------------------------------------------- coding
     m = "xentbook.coding."
     S[m + "code_from_lengths"] = Spec([Arg("lengths", lambda: [1, 2, 2], "labels")])

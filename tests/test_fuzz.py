@@ -66,7 +66,7 @@ def _raises(exc, match, fn, *a, **k):
 
 
 def test_sizes_and_seeds_raise_value_errors():
-    _raises(ValueError, "num_classes", xb.empirical_distribution, [3], 10**20)
+    _raises(ValueError, "n_classes", xb.empirical_distribution, [3], n_classes=10**20)
     import xentbook.ner as ner
 
     _raises(ValueError, "length", ner.render_tags, [], 10**20, "IOB2")

@@ -32,8 +32,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import as_int_array, check_size  # noqa: F401
-from ._validation import as_float_array, check_distribution
+from ._validation import as_float_array, as_int_array, check_distribution, check_int
 
 #: Longest codeword :func:`code_from_lengths` builds (its codewords are strings of bits).
 _MAX_CODEWORD = 2**16
@@ -123,12 +122,7 @@ def code_from_lengths(lengths: Sequence[int | None]) -> Code:
     for i, ell in enumerate(lengths):
         if ell is None:
             continue
-        if isinstance(ell, bool) or not isinstance(ell, (int, np.integer)):
-            raise TypeError(f"lengths[{i}] must be an integer or None, got {type(ell).__name__}")
-        if ell < 1:
-            raise ValueError(f"lengths[{i}] must be >= 1, got {ell}")
-        if ell > _MAX_CODEWORD:
-            raise ValueError(f"lengths[{i}] is {ell} bits; codewords longer than {_MAX_CODEWORD} bits are refused")
+        check_int(ell, f"lengths[{i}]", low=1, high=_MAX_CODEWORD)
     used = sorted((int(ell), i) for i, ell in enumerate(lengths) if ell is not None)
     if not used:
         raise ValueError("lengths must give at least one symbol a codeword")
@@ -399,13 +393,9 @@ def expected_code_length(p: ArrayLike, code: Sequence[str | None]) -> float:
 
 
 def _symbols(symbols: Any, size: int) -> np.ndarray:
-    arr = np.asarray(symbols)
-    if arr.dtype.kind not in "iu":
-        raise TypeError(f"symbols must be integer symbol indices, got dtype {arr.dtype}")
+    arr = as_int_array(symbols, "symbols", allow_empty=True, low=0, high=size - 1, what="integer symbol indices")
     if arr.ndim != 1:
         raise ValueError(f"symbols must be 1-D, got shape {arr.shape}")
-    if arr.size and (arr.min() < 0 or arr.max() >= size):
-        raise ValueError(f"symbols must lie in [0, {size}), got values in [{arr.min()}, {arr.max()}]")
     return arr
 
 

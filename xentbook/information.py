@@ -38,9 +38,10 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special
 
-from ._validation import check_size, as_int_array  # noqa: F401
 from ._validation import (
     as_float_array,
+    as_int_array,
+    check_size,
     check_base,
     check_distribution,
     check_no_nan,
@@ -435,7 +436,7 @@ def bits_to_nats(x: ArrayLike) -> np.ndarray | np.float64:
     return _convert(x, _LN2, "x")
 
 
-def empirical_distribution(samples: ArrayLike, num_classes: int) -> np.ndarray:
+def empirical_distribution(samples: ArrayLike, *, n_classes: int) -> np.ndarray:
     r"""Empirical distribution of integer class labels.
 
     .. math::
@@ -449,40 +450,32 @@ def empirical_distribution(samples: ArrayLike, num_classes: int) -> np.ndarray:
     Parameters
     ----------
     samples : array_like of int
-        Class labels in ``0 .. num_classes - 1`` (any shape; all are pooled).
-    num_classes : int
+        Class labels in ``0 .. n_classes - 1`` (any shape; all are pooled).
+    n_classes : int
         Number of classes :math:`K \ge 1`.
 
     Returns
     -------
     numpy.ndarray
-        Shape ``(num_classes,)``, float64, sums to one.
+        Shape ``(n_classes,)``, float64, sums to one.
 
     Raises
     ------
     ValueError
-        If ``samples`` is empty or has labels outside ``[0, num_classes)``,
-        or ``num_classes < 1``.
+        If ``samples`` is empty or has labels outside ``[0, n_classes)``,
+        or ``n_classes < 1``.
     TypeError
         If ``samples`` is not an integer array (booleans are refused too) or
-        ``num_classes`` is not an integer.
+        ``n_classes`` is not an integer.
 
     Examples
     --------
     >>> from xentbook import empirical_distribution
-    >>> empirical_distribution([0, 2, 2, 1], 3)
+    >>> empirical_distribution([0, 2, 2, 1], n_classes=3)
     array([0.25, 0.25, 0.5 ])
     """
-    num_classes = check_size(num_classes, "num_classes")
-    arr = np.asarray(samples)
-    if arr.dtype.kind not in "iu":
-        raise TypeError(f"samples must be integer class labels, got dtype {arr.dtype}")
-    if arr.size == 0:
-        raise ValueError("samples is empty")
-    if arr.min() < 0 or arr.max() >= num_classes:
-        raise ValueError(
-            f"samples must lie in [0, {num_classes}), got values in [{arr.min()}, {arr.max()}]"
-        )
-    counts = np.bincount(arr.ravel().astype(np.intp), minlength=int(num_classes))
+    n_classes = check_size(n_classes, "n_classes")
+    arr = as_int_array(samples, "samples", low=0, high=n_classes - 1)
+    counts = np.bincount(arr.ravel().astype(np.intp), minlength=int(n_classes))
     return counts / counts.sum()
 
