@@ -59,14 +59,17 @@ def _probabilities(q: Any, name: str) -> np.ndarray:
     return arr.astype(np.float64, copy=False)
 
 
+def _entries(seq: Any, name: str, what: str) -> list[tuple[int, Any]]:
+    """``(index, entry)`` of the entries of a non-empty sequence that are not None."""
+    if isinstance(seq, (str, bytes)) or not isinstance(seq, Sequence):
+        raise TypeError(f"{name} must be a sequence of {what}, got {type(seq).__name__}")
+    if len(seq) == 0:
+        raise ValueError(f"{name} is empty")
+    return [(i, item) for i, item in enumerate(seq) if item is not None]
+
+
 def _check_code(code: Any) -> Code:
-    if isinstance(code, (str, bytes)) or not isinstance(code, Sequence):
-        raise TypeError(f"code must be a sequence of codewords, got {type(code).__name__}")
-    if len(code) == 0:
-        raise ValueError("code is empty")
-    for i, word in enumerate(code):
-        if word is None:
-            continue
+    for i, word in _entries(code, "code", "codewords"):
         if not isinstance(word, str):
             raise TypeError(f"code[{i}] must be a str of '0'/'1' or None, got {type(word).__name__}")
         if word == "" or set(word) - {"0", "1"}:
@@ -115,13 +118,7 @@ def code_from_lengths(lengths: Sequence[int | None]) -> Code:
     >>> code_from_lengths([2, 1, 3, 3])
     ('10', '0', '110', '111')
     """
-    if isinstance(lengths, (str, bytes)) or not isinstance(lengths, Sequence):
-        raise TypeError(f"lengths must be a sequence, got {type(lengths).__name__}")
-    if len(lengths) == 0:
-        raise ValueError("lengths is empty")
-    for i, ell in enumerate(lengths):
-        if ell is None:
-            continue
+    for i, ell in _entries(lengths, "lengths", "integers or None"):
         check_int(ell, f"lengths[{i}]", low=1, high=_MAX_CODEWORD)
     used = sorted((int(ell), i) for i, ell in enumerate(lengths) if ell is not None)
     if not used:
@@ -238,21 +235,16 @@ def huffman_code(q: ArrayLike) -> Code:
     Parameters
     ----------
     q : array_like
-        1-D probability vector, the model the code is built for.
+        1-D probability vector, the model the code is built for; invalid
+        input raises as in :func:`shannon_code`.
 
     Returns
     -------
     tuple of str or None
         Canonical codewords, symbol by symbol (``None`` where :math:`q_i = 0`).
 
-    Raises
-    ------
-    ValueError, TypeError
-        As :func:`shannon_code`.
-
     Examples
     --------
-    >>> from xentbook.coding import huffman_code
     >>> huffman_code([0.4, 0.3, 0.2, 0.1])
     ('0', '10', '110', '111')
     """

@@ -415,21 +415,16 @@ def bits_to_nats(x: ArrayLike) -> np.ndarray | np.float64:
     Parameters
     ----------
     x : array_like
-        Amounts in bits (``inf`` allowed, NaN not).
+        Amounts in bits; as for :func:`nats_to_bits`, ``inf`` is allowed and
+        NaN, an empty array or a non-real dtype raise.
 
     Returns
     -------
     numpy.ndarray or numpy.float64
-        The same amounts in nats.
-
-    Raises
-    ------
-    ValueError, TypeError
-        As :func:`nats_to_bits`.
+        The same amounts in nats, ``x * ln 2``.
 
     Examples
     --------
-    >>> from xentbook import bits_to_nats  # the inverse of nats_to_bits
     >>> round(float(bits_to_nats(1.0)), 6)  # ln 2
     0.693147
     """

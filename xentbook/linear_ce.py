@@ -54,6 +54,7 @@ import numpy as np
 
 from ._validation import (
     as_float_array,
+    as_int_array,
     check_class_indices,
     check_finite,
     check_int,
@@ -230,17 +231,11 @@ def _prepare_numpy(hidden: Any, weight: Any, bias: Any, target: Any, ignore_inde
     H = as_float_array(hidden, "hidden")
     W = as_float_array(weight, "weight")
     b = None if bias is None else as_float_array(bias, "bias")
-    try:
-        t = np.asarray(target)
-    except Exception as exc:  # ragged nested lists
-        raise ValueError(f"target could not be converted to an array: {exc}") from exc
-    if t.dtype.kind not in "iu":
-        raise TypeError(f"target must hold integer class indices, got dtype {t.dtype}")
+    t = as_int_array(target, "target", allow_empty=True, what="integer class indices")
     _check_shapes(H, W, b, t)
     for arr, name in ((H, "hidden"), (W, "weight"), (b, "bias")):
         if arr is not None:
             check_finite(arr, name)
-    t = t.astype(np.int64)
     valid = _check_target_range(t, W.shape[0], ignore_index)
     dtype = np.result_type(H.dtype, W.dtype, *(() if b is None else (b.dtype,)))
     f64 = lambda a: None if a is None else np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
