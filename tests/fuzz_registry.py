@@ -256,7 +256,7 @@ def _specs() -> dict[str, Spec]:
     S[m + "perplexity"] = Spec([Arg("p", P3, "proba"), Arg("q", Q3, "proba"), AXIS], nonfinite_ok=_always)
     S[m + "nats_to_bits"] = Spec([Arg("x", lambda: np.array([1.0, 2.0]), "array")], nonfinite_ok=_any_nonfinite("x"))
     S[m + "bits_to_nats"] = Spec([Arg("x", lambda: np.array([1.0, 2.0]), "array")], nonfinite_ok=_any_nonfinite("x"))
-    S[m + "empirical_distribution"] = Spec([Arg("samples", lambda: np.array([0, 1, 1, 2]), "labels"), Arg("num_classes", lambda: 3, "size")])
+    S[m + "empirical_distribution"] = Spec([Arg("samples", lambda: np.array([0, 1, 1, 2]), "labels"), Arg("n_classes", lambda: 3, "size", keyword=True)])
     # ---------------------------------------------------------------- coding
     m = "xentbook.coding."
     S[m + "code_from_lengths"] = Spec([Arg("lengths", lambda: [1, 2, 2], "labels")])
@@ -352,15 +352,7 @@ def _specs() -> dict[str, Spec]:
         [Arg("logits", lambda: LOGITS()[:, :3], "logits"), Arg("y", lambda: np.array([0, 1, 2]), "labels"),
          Arg("bounds", lambda: (0.05, 20.0), "bounds", keyword=True)], cost=2
     )
-    S[m + "apply_temperature"] = Spec([Arg("logits", LOGITS, "logits"), Arg("temperature", lambda: 1.5, "float")])
-    ymat = lambda: np.array([[1, 0, 1], [0, 1, 0], [1, 1, 0], [0, 0, 1]])  # noqa: E731
-    S[m + "tune_thresholds"] = Spec(
-        [Arg("y_true", ymat, "labels"), Arg("y_score", lambda: np.array([[0.9, 0.2, 0.6], [0.1, 0.7, 0.3], [0.8, 0.6, 0.4], [0.3, 0.2, 0.9]]), "array"),
-         Arg("metric", lambda: "f1", "choice", keyword=True)]
-    )
-    S[m + "apply_thresholds"] = Spec(
-        [Arg("y_score", lambda: np.array([[0.9, 0.2, 0.6], [0.1, 0.7, 0.3]]), "array"), Arg("thresholds", lambda: np.array([0.5, 0.5, 0.4]), "array")]
-    )
+    S[m + "apply_temperature"] = Spec([Arg("logits", LOGITS, "logits"), Arg("temperature", lambda: 1.5, "float", keyword=True)])
     # ---------------------------------------------------------------- comparison
     m = "xentbook.comparison."
     ca = Arg("correct_a", lambda: np.array([1, 1, 0, 1, 0, 1]), "labels")
@@ -445,6 +437,33 @@ def _specs() -> dict[str, Spec]:
     for f in ("generalized_cross_entropy", "generalized_cross_entropy_grad"):
         S[m + f] = Spec([Arg("logits", LOGITS, "logits"), Arg("target", TARGET, "labels"), Arg("q", lambda: 0.7, "prob", keyword=True), WEIGHT4, IGNORE,
                          smoothing, REDUCTION()], nonfinite_ok=_neg)
+    # ---------------------------------------------------------------- class_weights, thresholds, corruption
+    m = "xentbook.class_weights."
+    S[m + "inverse_frequency_weights"] = Spec([Arg("y", YMULTI, "labels"), Arg("classes", lambda: np.array([0, 1, 2]), "labels", keyword=True)])
+    # the effective number (1 - beta**n) / (1 - beta) is defined for real n > 0
+    S[m + "effective_number_weights"] = Spec([Arg("counts", lambda: np.array([100, 10, 1]), "labels", accepts=("fractional",)),
+                                              Arg("beta", lambda: 0.99, "prob", keyword=True)])
+    m = "xentbook.thresholds."
+    metric = Arg("metric", lambda: "f1", "choice", keyword=True)
+    # documented: +inf is the threshold "predict nothing" (e.g. a column without positives)
+    S[m + "tune_threshold"] = Spec([Arg("y_true", YBIN, "labels"), Arg("y_score", lambda: np.linspace(0.1, 0.9, 8), "array"), metric],
+                                   nonfinite_ok=_always)
+    ymat = lambda: np.array([[1, 0, 1], [0, 1, 0], [1, 1, 0], [0, 0, 1]])  # noqa: E731
+    S[m + "tune_thresholds"] = Spec(
+        [Arg("y_true", ymat, "labels"), Arg("y_score", lambda: np.array([[0.9, 0.2, 0.6], [0.1, 0.7, 0.3], [0.8, 0.6, 0.4], [0.3, 0.2, 0.9]]), "array"),
+         metric], nonfinite_ok=_always
+    )
+    S[m + "apply_thresholds"] = Spec(
+        [Arg("y_score", lambda: np.array([[0.9, 0.2, 0.6], [0.1, 0.7, 0.3]]), "array"), Arg("thresholds", lambda: np.array([0.5, 0.5, 0.4]), "array")]
+    )
+    m = "xentbook.corruption."
+    S[m + "long_tailed_indices"] = Spec(
+        [Arg("y", lambda: np.repeat([0, 1, 2], 10), "labels"), Arg("imbalance_ratio", lambda: 5.0, "float", keyword=True),
+         Arg("n_max", lambda: 8, "size", keyword=True), SEED]
+    )
+    S[m + "symmetric_label_noise"] = Spec(
+        [Arg("y", YMULTI, "labels"), Arg("rate", lambda: 0.2, "prob", keyword=True), Arg("n_classes", lambda: 3, "size", keyword=True), SEED]
+    )
     # ---------------------------------------------------------------- classification
     m = "xentbook.classification."
     common = lambda: [  # noqa: E731
@@ -460,7 +479,8 @@ def _specs() -> dict[str, Spec]:
     S[m + "fit_softmax_regression"] = Spec(
         [Arg("X", XCLS, "X"), Arg("y", YMULTI, "labels"), Arg("n_classes", lambda: 3, "size", keyword=True)] + common(), cost=2
     )
-    S[m + "l2_from_sklearn_C"] = Spec([Arg("C", lambda: 1.0, "float"), Arg("n_samples", lambda: 8, "size"), Arg("sample_weight", lambda: None, "weight")])
+    S[m + "l2_from_sklearn_C"] = Spec([Arg("C", lambda: 1.0, "float"), Arg("n_samples", lambda: 8, "size", keyword=True),
+                                       Arg("sample_weight", lambda: None, "weight", keyword=True)])
     S[m + "logistic_regression_objective"] = Spec(
         [Arg("coef", lambda: np.array([0.5, -0.5]), "array"), Arg("intercept", lambda: 0.1, "float"), Arg("X", XCLS, "X"), Arg("y", YBIN, "labels"),
          Arg("l2", lambda: 0.1, "float", keyword=True), Arg("sample_weight", lambda: np.ones(8), "weight", keyword=True)]
@@ -474,7 +494,7 @@ def _specs() -> dict[str, Spec]:
     S[m + "LinearClassifier.decision_function"] = Spec([Arg("X", XCLS, "X")], call=lambda X: _fitted_softmax().decision_function(X))
     S[m + "LinearClassifier.predict_proba"] = Spec([Arg("X", XCLS, "X")], call=lambda X: _fitted_softmax().predict_proba(X))
     S[m + "LinearClassifier.predict"] = Spec(
-        [Arg("X", XCLS, "X"), Arg("threshold", lambda: 0.5, "prob")], call=lambda X, threshold: _fitted_logistic().predict(X, threshold)
+        [Arg("X", XCLS, "X"), Arg("threshold", lambda: 0.5, "prob", keyword=True)], call=lambda X, threshold: _fitted_logistic().predict(X, threshold=threshold)
     )
     # ---------------------------------------------------------------- ner
     m = "xentbook.ner.schemes."

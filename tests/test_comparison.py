@@ -76,9 +76,9 @@ def test_paired_bootstrap_properties():
 def test_errors():
     with pytest.raises(ValueError, match="same length"):
         mcnemar_test([1, 0], [1])
-    with pytest.raises(ValueError, match="booleans or 0/1"):
+    with pytest.raises(ValueError, match="correct_a must hold values <= 1"):
         mcnemar_test([1, 2], [1, 0])
-    with pytest.raises(ValueError, match="booleans or 0/1"):
+    with pytest.raises(TypeError, match="booleans or 0/1"):
         accuracy_interval(["a", "b"])
     with pytest.raises(ValueError, match="must not be empty"):
         accuracy_interval([])

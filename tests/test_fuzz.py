@@ -66,12 +66,12 @@ def _raises(exc, match, fn, *a, **k):
 
 
 def test_sizes_and_seeds_raise_value_errors():
-    _raises(ValueError, "num_classes", xb.empirical_distribution, [3], 10**20)
+    _raises(ValueError, "n_classes", xb.empirical_distribution, [3], n_classes=10**20)
     import xentbook.ner as ner
 
     _raises(ValueError, "length", ner.render_tags, [], 10**20, scheme="IOB2")
     _raises(ValueError, "n_bins", xb.calibration_bins, [0, 1], [0.2, 0.8], n_bins=10**20)
-    _raises(ValueError, "seed", xb.symmetric_label_noise, np.array([0, 1]), 0.1, seed=-1)
+    _raises(ValueError, "seed", xb.symmetric_label_noise, np.array([0, 1]), rate=0.1, seed=-1)
     _raises(TypeError, "seed", xb.long_tailed_indices, np.array([0, 1]), imbalance_ratio=2.0, n_max=1, seed=1.5)
 
 
@@ -136,7 +136,7 @@ def test_overflow_of_intermediates():
 
 
 def test_temperature_with_huge_logits():
-    p = xb.apply_temperature(np.array([[0.0, BIG]]), 0.5)
+    p = xb.apply_temperature(np.array([[0.0, BIG]]), temperature=0.5)
     np.testing.assert_array_equal(p, [[0.0, 1.0]])
     t = xb.fit_temperature(np.array([[0.0, 1e308, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]), np.array([1, 0, 2]))
     assert np.isfinite(t)

@@ -231,7 +231,7 @@ def test_model_perplexity_equals_exp_average_nll():
     q = rng.dirichlet(np.ones(6))
     x = rng.integers(0, 6, size=500)
     avg_nll = -np.mean(np.log(q[x]))
-    p_hat = empirical_distribution(x, 6)
+    p_hat = empirical_distribution(x, n_classes=6)
     assert cross_entropy(p_hat, q) == pytest.approx(avg_nll, rel=1e-12)
     assert perplexity(p_hat, q) == pytest.approx(math.exp(avg_nll), rel=1e-12)
 
@@ -286,7 +286,7 @@ def test_zero_conventions_without_warnings():
 @settings(max_examples=100, deadline=None)
 @given(hnp.arrays(np.int64, hs.integers(1, 50), elements=hs.integers(0, 4)))
 def test_empirical_distribution_matches_bincount(x):
-    got = empirical_distribution(x, 5)
+    got = empirical_distribution(x, n_classes=5)
     np.testing.assert_allclose(got, np.array([np.mean(x == k) for k in range(5)]), rtol=1e-15)
     assert got.sum() == pytest.approx(1.0)
 
@@ -294,7 +294,7 @@ def test_empirical_distribution_matches_bincount(x):
 def test_mle_of_categorical_is_empirical_frequency():
     rng = np.random.default_rng(2)
     x = rng.integers(0, 4, size=300)
-    p_hat = empirical_distribution(x, 4)
+    p_hat = empirical_distribution(x, n_classes=4)
     best = cross_entropy(p_hat, p_hat)
     for _ in range(200):
         q = rng.dirichlet(np.ones(4))
@@ -408,19 +408,21 @@ def test_conversion_errors(func):
 
 
 def test_empirical_distribution_errors():
-    with pytest.raises(TypeError, match="samples must be integer"):
-        empirical_distribution([0.0, 1.0], 2)
-    with pytest.raises(TypeError, match="samples must be integer"):
-        empirical_distribution([True, False], 2)
+    with pytest.raises(TypeError, match="samples must hold integer"):
+        empirical_distribution([0.0, 1.0], n_classes=2)
+    with pytest.raises(TypeError, match="samples must hold integer"):
+        empirical_distribution([True, False], n_classes=2)
     with pytest.raises(ValueError, match="samples is empty"):
-        empirical_distribution(np.array([], dtype=int), 2)
-    with pytest.raises(ValueError, match=r"samples must lie in \[0, 2\)"):
-        empirical_distribution([0, 2], 2)
-    with pytest.raises(ValueError, match=r"samples must lie in"):
-        empirical_distribution([-1, 0], 2)
-    with pytest.raises(ValueError, match="num_classes must be >= 1"):
-        empirical_distribution([0], 0)
-    with pytest.raises(TypeError, match="num_classes must be an integer"):
-        empirical_distribution([0], 2.0)
-    with pytest.raises(TypeError, match="num_classes must be an integer"):
-        empirical_distribution([0], True)
+        empirical_distribution(np.array([], dtype=int), n_classes=2)
+    with pytest.raises(ValueError, match=r"samples must hold values <= 1"):
+        empirical_distribution([0, 2], n_classes=2)
+    with pytest.raises(ValueError, match=r"samples must hold values >= 0"):
+        empirical_distribution([-1, 0], n_classes=2)
+    with pytest.raises(ValueError, match="n_classes must be >= 1"):
+        empirical_distribution([0], n_classes=0)
+    with pytest.raises(TypeError, match="n_classes must be an integer"):
+        empirical_distribution([0], n_classes=2.0)
+    with pytest.raises(TypeError, match="n_classes must be an integer"):
+        empirical_distribution([0], n_classes=True)
+    with pytest.raises(TypeError):
+        empirical_distribution([0], 1)  # n_classes is keyword-only

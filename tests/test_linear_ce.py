@@ -216,17 +216,9 @@ def test_no_grad_forward_only():
 
 
 @settings(max_examples=40)
-@given(
-    n=hs.integers(1, 9),
-    d=hs.integers(1, 4),
-    v=hs.integers(1, 10),
-    cn=hs.integers(1, 10),
-    cv=hs.integers(1, 12),
-    eps=hs.sampled_from([0.0, 0.05, 0.5]),
-    zl=hs.sampled_from([0.0, 1e-3]),
-    reduction=hs.sampled_from(["mean", "sum", "none"]),
-    seed=hs.integers(0, 2**16),
-)
+@given(n=hs.integers(1, 9), d=hs.integers(1, 4), v=hs.integers(1, 10), cn=hs.integers(1, 10), cv=hs.integers(1, 12),
+       eps=hs.sampled_from([0.0, 0.05, 0.5]), zl=hs.sampled_from([0.0, 1e-3]),
+       reduction=hs.sampled_from(["mean", "sum", "none"]), seed=hs.integers(0, 2**16))
 def test_property_numpy_torch_reference_agree(n, d, v, cn, cv, eps, zl, reduction, seed):
     """For any shape and chunking: NumPy == torch version == full-logits reference."""
     H, W, b, y = _case(seed, n=n, d=d, v=v, scale=3.0)

@@ -19,6 +19,9 @@ module                    chapter
 ``classification``        Binary / multiclass: logistic and softmax regression
 ``imbalance``             Class imbalance: focal loss, logit adjustment
 ``noise``                 Class imbalance (label noise): generalized cross-entropy
+``class_weights``         Class imbalance: inverse-frequency and effective-number weights
+``thresholds``            Class imbalance / multi-label: tuned decision thresholds
+``corruption``            Class imbalance: long-tailed subsampling, symmetric label noise
 ``linear_ce``             Language models: chunked linear cross-entropy
 ``nn`` (needs torch)      ``torch.nn.Module`` versions of the package's losses
 ``text`` (needs torch)    Text classification: EmbeddingBag model and training
@@ -33,9 +36,11 @@ re-exported; the torch-based modules are imported on demand
 from __future__ import annotations
 
 from . import (
+    class_weights,
     classification,
     coding,
     comparison,
+    corruption,
     data,
     gradcheck,
     imbalance,
@@ -47,6 +52,7 @@ from . import (
     numerics,
     regression,
     reporting,
+    thresholds,
 )
 from .classification import *  # noqa: F401,F403
 from .coding import *  # noqa: F401,F403
@@ -62,6 +68,9 @@ from .noise import *  # noqa: F401,F403
 from .numerics import *  # noqa: F401,F403
 from .regression import *  # noqa: F401,F403
 from .reporting import *  # noqa: F401,F403
+from .class_weights import *  # noqa: F401,F403
+from .thresholds import *  # noqa: F401,F403
+from .corruption import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 
@@ -80,4 +89,7 @@ __all__ = [
     *regression.__all__,
     *reporting.__all__,
     *comparison.__all__,
+    *class_weights.__all__,
+    *thresholds.__all__,
+    *corruption.__all__,
 ]

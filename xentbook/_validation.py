@@ -565,3 +565,43 @@ def as_multiclass_target(target: Any, logits_shape: tuple[int, ...], class_axis:
     check_shape(tgt, tuple(logits_shape), f"{name} (class probabilities, the logits' shape)")
     check_distribution(tgt, name, axis=class_axis)
     return None, None, tgt.astype(np.float64)
+
+# --- added by core2 ---
+
+
+def check_sample_weight(sample_weight: Any, n_samples: int, *, allow_negative: bool = False) -> np.ndarray | None:
+    """Validate per-sample weights (scikit-learn's ``sample_weight``): ``None`` or float64 of shape ``(n_samples,)``.
+
+    The weights must be finite and not all zero; negative weights raise
+    :class:`ValueError` unless ``allow_negative`` (scikit-learn's metrics accept
+    them).  A scalar raises :class:`TypeError`.
+    """
+    if sample_weight is None:
+        return None
+    if np.isscalar(sample_weight):
+        raise TypeError("sample_weight must be an array with one weight per sample or None, got a scalar")
+    w = as_float_array(sample_weight, "sample_weight", allow_empty=True).astype(np.float64)
+    if w.shape != (n_samples,):
+        raise ValueError(f"sample_weight must have shape ({n_samples},), one weight per sample, got {w.shape}")
+    check_finite(w, "sample_weight")
+    if not allow_negative and (w < 0).any():
+        raise ValueError("sample_weight must be non-negative")
+    if not w.any():
+        raise ValueError("sample_weight must contain a non-zero weight (a positive sum)")
+    return w
+
+
+def check_class_indices(target: Any, n_classes: int, ignore_index: int, name: str = "target") -> Any:
+    """Mask of the entries of ``target`` that are not ``ignore_index``; raise unless they lie in ``[0, n_classes)``.
+
+    Works on NumPy arrays and torch tensors alike (only comparisons and
+    indexing are used), so the NumPy and torch versions of a loss share it.
+    """
+    valid = target != ignore_index
+    bad = valid & ((target < 0) | (target >= n_classes))
+    if bad.any():
+        raise ValueError(
+            f"{name} has class indices outside [0, {n_classes}) (e.g. {int(target[bad][0])}); "
+            f"only ignore_index={ignore_index} may lie outside"
+        )
+    return valid

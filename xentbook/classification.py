@@ -18,9 +18,10 @@ does that conversion.
 Two optimisers are offered: full-batch gradient descent with the step
 :math:`1/L` (:math:`L` an upper bound on the Lipschitz constant of the
 gradient, so every step decreases the objective), and Newton's method with a
-backtracking (Armijo) line search.  The losses are evaluated with
-:func:`scipy.special.log_expit` and :func:`scipy.special.log_softmax`, never by
-taking the logarithm of a probability.
+backtracking (Armijo) line search.  The per-sample losses and their
+gradients come from :func:`xentbook.binary_cross_entropy_with_logits_and_grad`
+and :func:`xentbook.softmax_cross_entropy_and_grad` (``reduction="none"``),
+never from the logarithm of a probability.
 """
 
 from __future__ import annotations
@@ -30,10 +31,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import linalg, special
+from scipy import linalg
 
-from ._validation import check_size, check_bool, check_number, check_result_finite, stable_sum  # noqa: F401
-from ._validation import as_float_array, check_finite, check_positive
+from ._validation import (
+    as_float_array,
+    as_int_array,
+    check_bool,
+    check_choice,
+    check_finite,
+    check_number,
+    check_positive,
+    check_result_finite,
+    check_sample_weight,
+    check_size,
+    stable_sum,
+)
+from .losses import binary_cross_entropy_with_logits_and_grad, softmax_cross_entropy_and_grad
+from .numerics import sigmoid, softmax
 
 __all__ = [
     "LinearClassifier",
@@ -57,55 +71,18 @@ def _check_X(X: Any) -> np.ndarray:
 
 
 def _check_labels(y: Any, n_samples: int, *, binary: bool, n_classes: int | None = None) -> np.ndarray:
-    arr = np.asarray(y)
-    if arr.dtype == object or arr.dtype.kind not in "biuf":
-        raise TypeError(f"y must contain numbers, got dtype {arr.dtype}")
-    if arr.ndim != 1:
-        raise ValueError(f"y must be 1-D, got shape {arr.shape}")
-    if arr.shape[0] != n_samples:
-        raise ValueError(f"y has {arr.shape[0]} labels but X has {n_samples} rows")
-    if arr.dtype.kind == "f":
-        if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
-            raise ValueError("y must hold whole-number class labels")
-    labels = arr.astype(np.int64)
-    if binary:
-        if np.any((labels != 0) & (labels != 1)):
-            raise ValueError("y must hold binary labels 0 and 1 only")
-        return labels
-    if np.any(labels < 0):
-        raise ValueError("y must hold class indices >= 0")
-    if n_classes is not None and np.any(labels >= n_classes):
-        raise ValueError(f"y holds class index {int(labels.max())}, but n_classes is {n_classes}")
+    """0/1 labels (booleans accepted) or class indices in ``[0, n_classes)``, one per row of X."""
+    high = 1 if binary else (None if n_classes is None else n_classes - 1)
+    what = "binary labels 0 and 1" if binary else "class indices >= 0"
+    labels = as_int_array(y, "y", allow_bool=binary, allow_float=True, low=0, high=high, what=what)
+    if labels.shape != (n_samples,):
+        raise ValueError(f"y must have shape ({n_samples},), one label per row of X, got {labels.shape}")
     return labels
 
 
-def _check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray:
-    if sample_weight is None:
-        return np.ones(n_samples)
-    sw = as_float_array(sample_weight, "sample_weight").astype(np.float64, copy=False)
-    if sw.shape != (n_samples,):
-        raise ValueError(f"sample_weight must have shape ({n_samples},), got {sw.shape}")
-    check_finite(sw, "sample_weight")
-    if np.any(sw < 0):
-        raise ValueError("sample_weight must be non-negative")
-    if sw.sum() <= 0:
-        raise ValueError("sample_weight must have a positive sum")
-    return sw
-
-
-def _check_int(value: Any, name: str, minimum: int) -> int:
-    return check_size(value, name, low=minimum)
-
-
-def _check_method(method: Any) -> str:
-    if not isinstance(method, str):
-        raise TypeError(f"method must be a string, got {type(method).__name__}")
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {_METHODS}, got {method!r}")
-    return method
-
-
-_check_bool = check_bool
+def _sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray:
+    sw = check_sample_weight(sample_weight, n_samples)
+    return np.ones(n_samples) if sw is None else sw
 
 
 # --------------------------------------------------------------------------- the model
@@ -155,24 +132,22 @@ class LinearClassifier:
         r"""Probabilities: :math:`\sigma(z)` for the positive class (shape ``(n,)``), or softmax rows."""
         z = self.decision_function(X)
         if self.kind == "binary":
-            return special.expit(z)
-        return special.softmax(z, axis=1)
+            return sigmoid(z)
+        return softmax(z, axis=1)
 
-    def predict(self, X: Any, threshold: float = 0.5) -> np.ndarray:
+    def predict(self, X: Any, *, threshold: float = 0.5) -> np.ndarray:
         r"""Class labels: :math:`[\sigma(z) \ge t]` (binary) or :math:`\arg\max_k z_k`.
 
         ``threshold`` is used by binary models only and must lie in (0, 1).
         """
         if self.kind == "binary":
-            t = float(check_positive(threshold, "threshold"))
-            if t >= 1:
-                raise ValueError(f"threshold must lie in (0, 1), got {t}")
+            t = check_number(threshold, "threshold", low=0.0, high=1.0, low_open=True, high_open=True)
             return (self.predict_proba(X) >= t).astype(np.int64)
         return np.argmax(self.decision_function(X), axis=1)
 
 
 # --------------------------------------------------------------------------- objectives
-def l2_from_sklearn_C(C: float, n_samples: int | None = None, sample_weight: Any = None) -> float:
+def l2_from_sklearn_C(C: float, *, n_samples: int | None = None, sample_weight: Any = None) -> float:
     r"""Convert scikit-learn's ``C`` to the L2 strength :math:`\lambda` of this module.
 
     scikit-learn minimises :math:`C\sum_i s_i\ell_i + \tfrac12\lVert W\rVert^2`;
@@ -199,32 +174,15 @@ def l2_from_sklearn_C(C: float, n_samples: int | None = None, sample_weight: Any
         sw = as_float_array(sample_weight, "sample_weight")
         if sw.ndim != 1:
             raise ValueError(f"sample_weight must be 1-D, got shape {sw.shape}")
-        total = float(_check_sample_weight(sw, sw.shape[0]).sum())
+        total = float(_sample_weight(sw, sw.shape[0]).sum())
     else:
-        total = float(_check_int(n_samples, "n_samples", 1))
+        total = float(check_size(n_samples, "n_samples"))
     if np.isinf(C):
         return 0.0
     with np.errstate(over="ignore"):
         l2 = 1.0 / (C * total)
     check_result_finite(l2, "C", "1 / (C * sum(sample_weight))")
     return l2
-
-
-def _binary_parts(coef, intercept, X, y, l2, sw):
-    z = _decision(X, coef, intercept)
-    # -log p(y|x) = softplus(z) - y z = -log_expit(z) if y=1, -log_expit(-z) if y=0
-    losses = -special.log_expit(np.where(y == 1, z, -z))
-    sw = sw / sw.max()  # scale-free; huge weights never overflow a product (ones stay ones)
-    total = sw.sum()
-    with np.errstate(over="ignore"):
-        value = float(sw @ losses / total + 0.5 * l2 * coef @ coef)
-        if not np.isfinite(value):  # a sum overflowed: the exact mean may still be representable
-            value = stable_sum(sw * losses, total) + 0.5 * l2 * float(coef @ coef)
-    check_result_finite(value, "coef, intercept or X", "the objective")
-    r = sw * (special.expit(z) - y) / total
-    grad_coef = X.T @ r + l2 * coef
-    grad_intercept = float(r.sum())
-    return value, grad_coef, grad_intercept, z
 
 
 def _decision(X, coef, intercept):
@@ -235,23 +193,36 @@ def _decision(X, coef, intercept):
     return z
 
 
-def _softmax_parts(coef, intercept, X, y, l2, sw):
-    z = _decision(X, coef.T, intercept)
-    logp = special.log_softmax(z, axis=1)
-    n = X.shape[0]
+def _weighted_objective(losses, grad_z, coef, l2, sw):
+    """Penalised weighted mean of per-sample losses, and the weighted per-sample gradients.
+
+    ``losses`` and ``grad_z`` (each sample's derivative with respect to its logits) come from
+    the loss engine of :mod:`xentbook.losses` with ``reduction="none"``.
+    """
     sw = sw / sw.max()  # scale-free; huge weights never overflow a product (ones stay ones)
     total = sw.sum()
+    penalty = 0.5 * l2 * float(np.sum(coef * coef))
     with np.errstate(over="ignore"):
-        value = float(-(sw @ logp[np.arange(n), y]) / total + 0.5 * l2 * np.sum(coef * coef))
+        value = float(sw @ losses / total + penalty)
         if not np.isfinite(value):  # a sum overflowed: the exact mean may still be representable
-            value = stable_sum(-sw * logp[np.arange(n), y], total) + 0.5 * l2 * float(np.sum(coef * coef))
+            value = stable_sum(sw * losses, total) + penalty
     check_result_finite(value, "coef, intercept or X", "the objective")
-    r = np.exp(logp)
-    r[np.arange(n), y] -= 1.0
-    r *= (sw / total)[:, None]
-    grad_coef = r.T @ X + l2 * coef
-    grad_intercept = r.sum(axis=0)
-    return value, grad_coef, grad_intercept, logp
+    scale = sw / total
+    return value, grad_z * (scale if grad_z.ndim == 1 else scale[:, None])
+
+
+def _binary_parts(coef, intercept, X, y, l2, sw):
+    z = _decision(X, coef, intercept)
+    losses, g = binary_cross_entropy_with_logits_and_grad(z, y.astype(np.float64), reduction="none")
+    value, r = _weighted_objective(losses, g, coef, l2, sw)
+    return value, X.T @ r + l2 * coef, float(r.sum())
+
+
+def _softmax_parts(coef, intercept, X, y, l2, sw):
+    z = _decision(X, coef.T, intercept)
+    losses, g = softmax_cross_entropy_and_grad(z, y, reduction="none")
+    value, r = _weighted_objective(losses, g, coef, l2, sw)
+    return value, r.T @ X + l2 * coef, r.sum(axis=0)
 
 
 def logistic_regression_objective(
@@ -294,15 +265,14 @@ def logistic_regression_objective(
     """
     X = _check_X(X)
     y = _check_labels(y, X.shape[0], binary=True)
-    sw = _check_sample_weight(sample_weight, X.shape[0])
+    sw = _sample_weight(sample_weight, X.shape[0])
     l2 = check_positive(l2, "l2", allow_zero=True)
     coef = as_float_array(coef, "coef").astype(np.float64, copy=False)
     if coef.shape != (X.shape[1],):
         raise ValueError(f"coef must have shape ({X.shape[1]},), got {coef.shape}")
     check_finite(coef, "coef")
     intercept = check_number(intercept, "intercept")
-    value, gw, gb, _ = _binary_parts(coef, float(intercept), X, y, l2, sw)
-    return value, gw, gb
+    return _binary_parts(coef, float(intercept), X, y, l2, sw)
 
 
 def softmax_regression_objective(
@@ -354,26 +324,25 @@ def softmax_regression_objective(
         raise ValueError(f"intercept must have shape ({coef.shape[0]},), got {intercept.shape}")
     check_finite(intercept, "intercept")
     y = _check_labels(y, X.shape[0], binary=False, n_classes=coef.shape[0])
-    sw = _check_sample_weight(sample_weight, X.shape[0])
+    sw = _sample_weight(sample_weight, X.shape[0])
     l2 = check_positive(l2, "l2", allow_zero=True)
-    value, gw, gb, _ = _softmax_parts(coef, intercept, X, y, l2, sw)
-    return value, gw, gb
+    return _softmax_parts(coef, intercept, X, y, l2, sw)
 
 
 # --------------------------------------------------------------------------- optimisers
 def _common(X, sample_weight, l2, method, max_iter, tol, learning_rate, fit_intercept):
     X = _check_X(X)
-    sw = _check_sample_weight(sample_weight, X.shape[0])
+    sw = _sample_weight(sample_weight, X.shape[0])
     sw = sw / sw.max()  # the fit is scale-free in the weights; ones stay ones
     l2 = check_positive(l2, "l2", allow_zero=True)
-    method = _check_method(method)
-    max_iter = _check_int(max_iter, "max_iter", 1) if max_iter is not None else None
+    method = check_choice(method, "method", _METHODS)
+    max_iter = check_size(max_iter, "max_iter", allow_none=True)
     if tol is None:
         tol = 1e-10 if method == "newton" else 1e-6
     tol = check_positive(tol, "tol")
     if learning_rate is not None:
         learning_rate = check_positive(learning_rate, "learning_rate")
-    fit_intercept = _check_bool(fit_intercept, "fit_intercept")
+    fit_intercept = check_bool(fit_intercept, "fit_intercept")
     return X, sw, l2, method, max_iter, tol, learning_rate, fit_intercept
 
 
@@ -439,16 +408,8 @@ def _run(objective, hessian, theta, *, method, step, max_iter, tol):
 
 
 def fit_logistic_regression(
-    X: Any,
-    y: Any,
-    *,
-    l2: float = 0.0,
-    method: str = "newton",
-    fit_intercept: bool = True,
-    sample_weight: Any = None,
-    max_iter: int | None = None,
-    tol: float | None = None,
-    learning_rate: float | None = None,
+    X: Any, y: Any, *, l2: float = 0.0, method: str = "newton", fit_intercept: bool = True, sample_weight: Any = None,
+    max_iter: int | None = None, tol: float | None = None, learning_rate: float | None = None,
 ) -> LinearClassifier:
     r"""Fit binary logistic regression by gradient descent or Newton's method.
 
@@ -515,11 +476,11 @@ def fit_logistic_regression(
     def objective(theta):
         w = theta[:d]
         b = theta[d] if fit_intercept else 0.0
-        value, gw, gb, _ = _binary_parts(w, b, X, y, l2, sw)
+        value, gw, gb = _binary_parts(w, b, X, y, l2, sw)
         return value, (np.r_[gw, gb] if fit_intercept else gw)
 
     def hessian(theta):
-        p = special.expit(Xt @ theta)
+        p = sigmoid(Xt @ theta)
         return (Xt * (sw * p * (1 - p) / total)[:, None]).T @ Xt + np.diag(pen)
 
     step = learning_rate
@@ -540,17 +501,8 @@ def fit_logistic_regression(
 
 
 def fit_softmax_regression(
-    X: Any,
-    y: Any,
-    *,
-    n_classes: int | None = None,
-    l2: float = 0.0,
-    method: str = "newton",
-    fit_intercept: bool = True,
-    sample_weight: Any = None,
-    max_iter: int | None = None,
-    tol: float | None = None,
-    learning_rate: float | None = None,
+    X: Any, y: Any, *, n_classes: int | None = None, l2: float = 0.0, method: str = "newton", fit_intercept: bool = True,
+    sample_weight: Any = None, max_iter: int | None = None, tol: float | None = None, learning_rate: float | None = None,
 ) -> LinearClassifier:
     r"""Fit softmax (multinomial logistic) regression by gradient descent or Newton.
 
@@ -597,7 +549,7 @@ def fit_softmax_regression(
         X, sample_weight, l2, method, max_iter, tol, learning_rate, fit_intercept
     )
     if n_classes is not None:
-        n_classes = _check_int(n_classes, "n_classes", 2)
+        n_classes = check_size(n_classes, "n_classes", low=2)
     y = _check_labels(y, X.shape[0], binary=False, n_classes=n_classes)
     if n_classes is None:
         n_classes = max(int(y.max()) + 1, 2)
@@ -615,7 +567,7 @@ def fit_softmax_regression(
 
     def objective(theta):
         W, b = unpack(theta)
-        value, gw, gb, _ = _softmax_parts(W, b, X, y, l2, sw)
+        value, gw, gb = _softmax_parts(W, b, X, y, l2, sw)
         G = np.hstack([gw, gb[:, None]]) if fit_intercept else gw
         return value, G.ravel()
 
@@ -623,7 +575,7 @@ def fit_softmax_regression(
 
     def hessian(theta):
         W, b = unpack(theta)
-        P = special.softmax(X @ W.T + b, axis=1)
+        P = softmax(X @ W.T + b, axis=1)
         root = np.sqrt(sw / total)
         # sum_i s_i (diag(P_i) - P_i P_i^T) (x) x_i x_i^T, as one Gram matrix
         B = (P * root[:, None])[:, :, None] * Xt[:, None, :]  # (n, K, m)

@@ -32,8 +32,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import as_int_array, check_size  # noqa: F401
-from ._validation import as_float_array, check_distribution
+from ._validation import as_float_array, as_int_array, check_distribution, check_int
 
 #: Longest codeword :func:`code_from_lengths` builds (its codewords are strings of bits).
 _MAX_CODEWORD = 2**16
@@ -60,14 +59,17 @@ def _probabilities(q: Any, name: str) -> np.ndarray:
     return arr.astype(np.float64, copy=False)
 
 
+def _entries(seq: Any, name: str, what: str) -> list[tuple[int, Any]]:
+    """``(index, entry)`` of the entries of a non-empty sequence that are not None."""
+    if isinstance(seq, (str, bytes)) or not isinstance(seq, Sequence):
+        raise TypeError(f"{name} must be a sequence of {what}, got {type(seq).__name__}")
+    if len(seq) == 0:
+        raise ValueError(f"{name} is empty")
+    return [(i, item) for i, item in enumerate(seq) if item is not None]
+
+
 def _check_code(code: Any) -> Code:
-    if isinstance(code, (str, bytes)) or not isinstance(code, Sequence):
-        raise TypeError(f"code must be a sequence of codewords, got {type(code).__name__}")
-    if len(code) == 0:
-        raise ValueError("code is empty")
-    for i, word in enumerate(code):
-        if word is None:
-            continue
+    for i, word in _entries(code, "code", "codewords"):
         if not isinstance(word, str):
             raise TypeError(f"code[{i}] must be a str of '0'/'1' or None, got {type(word).__name__}")
         if word == "" or set(word) - {"0", "1"}:
@@ -116,19 +118,8 @@ def code_from_lengths(lengths: Sequence[int | None]) -> Code:
     >>> code_from_lengths([2, 1, 3, 3])
     ('10', '0', '110', '111')
     """
-    if isinstance(lengths, (str, bytes)) or not isinstance(lengths, Sequence):
-        raise TypeError(f"lengths must be a sequence, got {type(lengths).__name__}")
-    if len(lengths) == 0:
-        raise ValueError("lengths is empty")
-    for i, ell in enumerate(lengths):
-        if ell is None:
-            continue
-        if isinstance(ell, bool) or not isinstance(ell, (int, np.integer)):
-            raise TypeError(f"lengths[{i}] must be an integer or None, got {type(ell).__name__}")
-        if ell < 1:
-            raise ValueError(f"lengths[{i}] must be >= 1, got {ell}")
-        if ell > _MAX_CODEWORD:
-            raise ValueError(f"lengths[{i}] is {ell} bits; codewords longer than {_MAX_CODEWORD} bits are refused")
+    for i, ell in _entries(lengths, "lengths", "integers or None"):
+        check_int(ell, f"lengths[{i}]", low=1, high=_MAX_CODEWORD)
     used = sorted((int(ell), i) for i, ell in enumerate(lengths) if ell is not None)
     if not used:
         raise ValueError("lengths must give at least one symbol a codeword")
@@ -244,23 +235,16 @@ def huffman_code(q: ArrayLike) -> Code:
     Parameters
     ----------
     q : array_like
-        1-D probability vector.
+        1-D probability vector, the model the code is built for; invalid
+        input raises as in :func:`shannon_code`.
 
     Returns
     -------
     tuple of str or None
-        Canonical codewords, symbol by symbol.
-
-    Raises
-    ------
-    ValueError
-        If ``q`` is not a 1-D probability vector.
-    TypeError
-        If ``q`` is not real-valued.
+        Canonical codewords, symbol by symbol (``None`` where :math:`q_i = 0`).
 
     Examples
     --------
-    >>> from xentbook.coding import huffman_code
     >>> huffman_code([0.4, 0.3, 0.2, 0.1])
     ('0', '10', '110', '111')
     """
@@ -302,6 +286,7 @@ def kraft_sum(code: Sequence[str | None]) -> float:
     Returns
     -------
     float
+        At most 1 for a prefix code.
 
     Raises
     ------
@@ -337,10 +322,8 @@ def is_prefix_free(code: Sequence[str | None]) -> bool:
 
     Raises
     ------
-    ValueError
-        If ``code`` is empty or holds an empty or non-binary codeword.
-    TypeError
-        If ``code`` is not a sequence of str/None.
+    ValueError, TypeError
+        As :func:`kraft_sum`.
 
     Examples
     --------
@@ -402,13 +385,9 @@ def expected_code_length(p: ArrayLike, code: Sequence[str | None]) -> float:
 
 
 def _symbols(symbols: Any, size: int) -> np.ndarray:
-    arr = np.asarray(symbols)
-    if arr.dtype.kind not in "iu":
-        raise TypeError(f"symbols must be integer symbol indices, got dtype {arr.dtype}")
+    arr = as_int_array(symbols, "symbols", allow_empty=True, low=0, high=size - 1, what="integer symbol indices")
     if arr.ndim != 1:
         raise ValueError(f"symbols must be 1-D, got shape {arr.shape}")
-    if arr.size and (arr.min() < 0 or arr.max() >= size):
-        raise ValueError(f"symbols must lie in [0, {size}), got values in [{arr.min()}, {arr.max()}]")
     return arr
 
 

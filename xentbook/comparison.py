@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from scipy import special
 
-from ._validation import as_array, check_int, check_number, check_seed
+from ._validation import as_array, as_int_array, check_int, check_number, check_seed
 
 __all__ = ["accuracy_interval", "McNemarResult", "mcnemar_test", "BootstrapResult", "paired_bootstrap"]
 
@@ -40,11 +40,8 @@ def _correct(x: Any, name: str) -> np.ndarray:
         raise ValueError(f"{name} must be one-dimensional (one entry per test example), got shape {arr.shape}")
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty")
-    if arr.dtype == bool:
-        return arr.astype(np.int64)
-    if arr.dtype.kind not in "biuf" or not np.isin(arr, (0, 1)).all():
-        raise ValueError(f"{name} must contain booleans or 0/1 (is each example classified correctly?)")
-    return arr.astype(np.int64)
+    return as_int_array(arr, name, allow_bool=True, allow_float=True, low=0, high=1,
+                        what="booleans or 0/1 (is each example classified correctly?)")
 
 
 def _pair(a: Any, b: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -15,15 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_number, check_callable, check_bool, check_int  # noqa: F401
-from ._validation import as_float_array, check_finite, check_positive
+from ._validation import as_float_array, check_bool, check_callable, check_finite, check_int, check_positive
 
 __all__ = ["numerical_gradient", "numerical_jacobian", "check_gradient", "GradientCheckResult"]
-
-
-def _check_callable(f: Any, name: str) -> None:
-    if not callable(f):
-        raise TypeError(f"{name} must be callable, got {type(f).__name__}")
 
 
 def _steps(x: np.ndarray, eps: float | None, order: int) -> np.ndarray:
@@ -105,7 +99,7 @@ def numerical_jacobian(f: Callable[[np.ndarray], Any], x: Any, *, eps: float | N
     array([[ 0.25, -0.25],
            [-0.25,  0.25]])
     """
-    _check_callable(f, "f")
+    check_callable(f, "f")
     x0 = as_float_array(x, "x").astype(np.float64)
     check_finite(x0, "x")
     h = _steps(x0, eps, order)
@@ -166,7 +160,7 @@ def numerical_gradient(f: Callable[[np.ndarray], Any], x: Any, *, eps: float | N
     >>> np.round(numerical_gradient(lambda v: np.sum(v ** 3), [1.0, 2.0]), 6)
     array([ 3., 12.])
     """
-    _check_callable(f, "f")
+    check_callable(f, "f")
     x0 = as_float_array(x, "x").astype(np.float64)
     check_finite(x0, "x")
     f0 = np.asarray(f(x0.copy()))
@@ -262,7 +256,7 @@ def check_gradient(
     >>> bool(res), res.max_rel_error < 1e-8
     (True, True)
     """
-    _check_callable(f, "f")
+    check_callable(f, "f")
     rtol = check_positive(rtol, "rtol", allow_zero=True)
     atol = check_positive(atol, "atol", allow_zero=True)
     x0 = as_float_array(x, "x").astype(np.float64)

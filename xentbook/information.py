@@ -38,9 +38,10 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special
 
-from ._validation import check_size, as_int_array  # noqa: F401
 from ._validation import (
     as_float_array,
+    as_int_array,
+    check_size,
     check_base,
     check_distribution,
     check_no_nan,
@@ -212,10 +213,8 @@ def cross_entropy(
         The data ("true") distribution(s), probability vectors along ``axis``.
     q : array_like
         The model distribution(s), same shape as ``p``.
-    base : float, optional
-        Base of the logarithm; ``None`` (default) gives nats, ``2`` gives bits.
-    axis : int, default -1
-        The axis that holds the outcomes.
+    base, axis
+        As in :func:`entropy`.
 
     Returns
     -------
@@ -270,10 +269,8 @@ def kl_divergence(
         Probability vectors along ``axis``.
     q : array_like
         Probability vectors, same shape as ``p``.
-    base : float, optional
-        Base of the logarithm; ``None`` (default) gives nats, ``2`` gives bits.
-    axis : int, default -1
-        The axis that holds the outcomes.
+    base, axis
+        As in :func:`entropy`.
 
     Returns
     -------
@@ -282,12 +279,8 @@ def kl_divergence(
 
     Raises
     ------
-    ValueError
-        If ``p`` or ``q`` is not a batch of probability vectors along
-        ``axis``, their shapes differ, ``axis`` is out of range, or ``base``
-        is invalid.
-    TypeError
-        If an input is not real-valued or ``axis`` is not an integer.
+    ValueError, TypeError
+        As :func:`cross_entropy`.
 
     See Also
     --------
@@ -340,7 +333,7 @@ def perplexity(
         Model probability vectors, same shape as ``p``.  If omitted, the
         perplexity of ``p`` itself.
     axis : int, default -1
-        The axis that holds the outcomes.
+        As in :func:`entropy`.
 
     Returns
     -------
@@ -422,30 +415,23 @@ def bits_to_nats(x: ArrayLike) -> np.ndarray | np.float64:
     Parameters
     ----------
     x : array_like
-        Amounts in bits (``inf`` allowed, NaN not).
+        Amounts in bits; as for :func:`nats_to_bits`, ``inf`` is allowed and
+        NaN, an empty array or a non-real dtype raise.
 
     Returns
     -------
     numpy.ndarray or numpy.float64
-        The same amounts in nats.
-
-    Raises
-    ------
-    ValueError
-        If ``x`` is empty or contains NaN.
-    TypeError
-        If ``x`` is not real-valued.
+        The same amounts in nats, ``x * ln 2``.
 
     Examples
     --------
-    >>> from xentbook import bits_to_nats
     >>> round(float(bits_to_nats(1.0)), 6)  # ln 2
     0.693147
     """
     return _convert(x, _LN2, "x")
 
 
-def empirical_distribution(samples: ArrayLike, num_classes: int) -> np.ndarray:
+def empirical_distribution(samples: ArrayLike, *, n_classes: int) -> np.ndarray:
     r"""Empirical distribution of integer class labels.
 
     .. math::
@@ -459,40 +445,32 @@ def empirical_distribution(samples: ArrayLike, num_classes: int) -> np.ndarray:
     Parameters
     ----------
     samples : array_like of int
-        Class labels in ``0 .. num_classes - 1`` (any shape; all are pooled).
-    num_classes : int
+        Class labels in ``0 .. n_classes - 1`` (any shape; all are pooled).
+    n_classes : int
         Number of classes :math:`K \ge 1`.
 
     Returns
     -------
     numpy.ndarray
-        Shape ``(num_classes,)``, float64, sums to one.
+        Shape ``(n_classes,)``, float64, sums to one.
 
     Raises
     ------
     ValueError
-        If ``samples`` is empty or has labels outside ``[0, num_classes)``,
-        or ``num_classes < 1``.
+        If ``samples`` is empty or has labels outside ``[0, n_classes)``,
+        or ``n_classes < 1``.
     TypeError
         If ``samples`` is not an integer array (booleans are refused too) or
-        ``num_classes`` is not an integer.
+        ``n_classes`` is not an integer.
 
     Examples
     --------
     >>> from xentbook import empirical_distribution
-    >>> empirical_distribution([0, 2, 2, 1], 3)
+    >>> empirical_distribution([0, 2, 2, 1], n_classes=3)
     array([0.25, 0.25, 0.5 ])
     """
-    num_classes = check_size(num_classes, "num_classes")
-    arr = np.asarray(samples)
-    if arr.dtype.kind not in "iu":
-        raise TypeError(f"samples must be integer class labels, got dtype {arr.dtype}")
-    if arr.size == 0:
-        raise ValueError("samples is empty")
-    if arr.min() < 0 or arr.max() >= num_classes:
-        raise ValueError(
-            f"samples must lie in [0, {num_classes}), got values in [{arr.min()}, {arr.max()}]"
-        )
-    counts = np.bincount(arr.ravel().astype(np.intp), minlength=int(num_classes))
+    n_classes = check_size(n_classes, "n_classes")
+    arr = as_int_array(samples, "samples", low=0, high=n_classes - 1)
+    counts = np.bincount(arr.ravel().astype(np.intp), minlength=int(n_classes))
     return counts / counts.sum()
 

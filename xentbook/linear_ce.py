@@ -54,6 +54,8 @@ import numpy as np
 
 from ._validation import (
     as_float_array,
+    as_int_array,
+    check_class_indices,
     check_finite,
     check_int,
     check_positive,
@@ -99,16 +101,8 @@ def _check_shapes(hidden: Any, weight: Any, bias: Any, target: Any) -> None:
         raise ValueError(f"target must have shape (N,) = ({hidden.shape[0]},), got {tuple(target.shape)}")
 
 
-def _check_target_range(target: Any, n_classes: int, ignore_index: int) -> Any:
-    """Mask of non-ignored targets; raise if any other target is not a class index."""
-    valid = target != ignore_index
-    bad = valid & ((target < 0) | (target >= n_classes))
-    if bad.any():
-        raise ValueError(
-            f"target has class indices outside [0, {n_classes}) (e.g. {int(target[bad][0])}); "
-            f"only ignore_index={ignore_index} may lie outside"
-        )
-    return valid
+#: the range check of class-index targets (``xentbook.nn`` imports it under this name)
+_check_target_range = check_class_indices
 
 
 # ----------------------------------------------------------------------------
@@ -237,17 +231,11 @@ def _prepare_numpy(hidden: Any, weight: Any, bias: Any, target: Any, ignore_inde
     H = as_float_array(hidden, "hidden")
     W = as_float_array(weight, "weight")
     b = None if bias is None else as_float_array(bias, "bias")
-    try:
-        t = np.asarray(target)
-    except Exception as exc:  # ragged nested lists
-        raise ValueError(f"target could not be converted to an array: {exc}") from exc
-    if t.dtype.kind not in "iu":
-        raise TypeError(f"target must hold integer class indices, got dtype {t.dtype}")
+    t = as_int_array(target, "target", allow_empty=True, what="integer class indices")
     _check_shapes(H, W, b, t)
     for arr, name in ((H, "hidden"), (W, "weight"), (b, "bias")):
         if arr is not None:
             check_finite(arr, name)
-    t = t.astype(np.int64)
     valid = _check_target_range(t, W.shape[0], ignore_index)
     dtype = np.result_type(H.dtype, W.dtype, *(() if b is None else (b.dtype,)))
     f64 = lambda a: None if a is None else np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
@@ -263,19 +251,54 @@ def _check_no_overflow(per: np.ndarray, valid: np.ndarray, grads: tuple = ()) ->
         )
 
 
-def _reduce(per: np.ndarray, valid: np.ndarray, reduction: str) -> tuple[Any, np.ndarray]:
-    """Reduced loss and the per-row gradient scale (float64); the sums cannot overflow."""
+def _reduction(per: np.ndarray, valid: np.ndarray, reduction: str) -> tuple[Any, np.ndarray]:
+    """Reduced loss (sums by :func:`~xentbook._validation.stable_sum`, which cannot overflow)
+    and each row's derivative of it, the scale of the row's gradient (float64)."""
     if reduction == "none":
         return per, valid.astype(np.float64)
-    if reduction == "sum":
-        return np.float64(stable_sum(per)), valid.astype(np.float64)
-    n_valid = int(np.count_nonzero(valid))
-    if n_valid == 0:  # torch: 0/0 = NaN loss, zero gradient
-        return np.float64(np.nan), np.zeros(valid.shape)
-    return np.float64(stable_sum(per, n_valid)), valid / n_valid
+    n_valid = int(np.count_nonzero(valid)) if reduction == "mean" else 1
+    # every target ignored with "mean": 0/0 = NaN loss and zero gradients, as torch
+    loss = np.float64(stable_sum(per, n_valid)) if n_valid else np.float64(np.nan)
+    return loss, valid / max(n_valid, 1)
 
 
-_DOC_PARAMS = """
+def _numpy_lce(hidden, weight, target, bias, options, *, want_grad):
+    """The NumPy version behind both public functions: (loss in the inputs' dtype, grads or None)."""
+    ignore_index, eps, reduction, zl, cn, cv = _check_options(*options)
+    H, W, b, y, valid, dtype = _prepare_numpy(hidden, weight, bias, target, ignore_index)
+    stats, _ = _sweep(_NumpyOps, H, W, b, y, eps, zl, cn, cv)
+    per = _per_token(stats, valid, eps, zl, W.shape[0])
+    _check_no_overflow(per, valid)
+    loss, scale = _reduction(per, valid, reduction)
+    grads = None
+    if want_grad:
+        _, grads = _sweep(_NumpyOps, H, W, b, y, eps, zl, cn, cv, stats=stats, scale=scale)
+        _check_no_overflow(per, valid, grads)
+        grads = tuple(None if g is None else g.astype(dtype) for g in grads)
+    return (loss.astype(dtype) if reduction == "none" else dtype.type(loss)), grads
+
+
+def linear_cross_entropy(
+    hidden: Any, weight: Any, target: Any, bias: Any = None, *, ignore_index: int = -100,
+    label_smoothing: float = 0.0, reduction: str = "mean", z_loss: float = 0.0, chunk_size: int = 1024, vocab_chunk: int = 32768,
+) -> Any:
+    r"""Cross-entropy of the logits ``hidden @ weight.T + bias``, never forming them whole.
+
+    Equal to ``torch.nn.functional.cross_entropy(hidden @ weight.T + bias,
+    target, ignore_index=..., label_smoothing=..., reduction=...)`` plus
+    ``z_loss * logsumexp(logits, 1) ** 2`` per non-ignored token (reduced
+    like the rest):
+
+    .. math::
+
+        \ell_n = \operatorname{LSE}_n - (1-\varepsilon) z_{ny_n}
+        - \frac{\varepsilon}{V}\sum_v z_{nv} + \lambda \operatorname{LSE}_n^2,
+        \qquad z_{nv} = h_n\cdot w_v + b_v .
+
+    Only a ``chunk_size`` x ``vocab_chunk`` block of logits exists at a time;
+    the log-sum-exp is streamed over the column blocks.  The arithmetic is
+    float64; the result takes the inputs' floating dtype.
+
     Parameters
     ----------
     hidden : array_like, shape (N, d)
@@ -290,22 +313,24 @@ _DOC_PARAMS = """
         Targets equal to it contribute neither to the loss, nor to its
         gradients, nor to the denominator of the mean.
     label_smoothing : float, default 0.0
-        :math:`\\varepsilon\\in[0, 1]`: the target becomes
-        :math:`(1-\\varepsilon)\\,e_y + \\varepsilon/V`, as in torch.
+        :math:`\varepsilon\in[0, 1]`: the target becomes
+        :math:`(1-\varepsilon)\,e_y + \varepsilon/V`, as in torch.
     reduction : {"mean", "sum", "none"}, default "mean"
         ``"mean"`` divides by the number of non-ignored targets.  If every
         target is ignored the mean is 0/0: NaN, with zero gradients, exactly
         as :func:`torch.nn.functional.cross_entropy` returns.
     z_loss : float, default 0.0
-        :math:`\\lambda\\ge 0`: adds :math:`\\lambda\\,\\operatorname{LSE}_n^2`
+        :math:`\lambda\ge 0`: adds :math:`\lambda\,\operatorname{LSE}_n^2`
         to every non-ignored token's loss.
     chunk_size : int, default 1024
         Rows of the logits computed at a time.
     vocab_chunk : int, default 32768
         Columns of the logits computed at a time.
-"""
 
-_DOC_RAISES = """
+    Returns
+    -------
+    numpy scalar, or numpy.ndarray of shape (N,) for ``reduction="none"``
+
     Raises
     ------
     TypeError
@@ -315,109 +340,7 @@ _DOC_RAISES = """
     ValueError
         Shapes that do not fit together, non-finite inputs, targets out of
         range, ``label_smoothing`` outside [0, 1], negative ``z_loss``, chunks
-        below 1, an unknown ``reduction``.
-"""
-
-
-def linear_cross_entropy_and_grad(
-    hidden: Any,
-    weight: Any,
-    target: Any,
-    bias: Any = None,
-    *,
-    ignore_index: int = -100,
-    label_smoothing: float = 0.0,
-    reduction: str = "mean",
-    z_loss: float = 0.0,
-    chunk_size: int = 1024,
-    vocab_chunk: int = 32768,
-) -> tuple[Any, tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
-    """Cross-entropy of the logits ``hidden @ weight.T + bias`` and its gradients, in blocks.
-
-    .. math::
-
-        \\ell_n = \\operatorname{LSE}_n - (1-\\varepsilon) z_{ny_n}
-        - \\frac{\\varepsilon}{V}\\sum_v z_{nv} + \\lambda \\operatorname{LSE}_n^2,
-        \\qquad G_{nv} = s_n\\Bigl((1+2\\lambda\\operatorname{LSE}_n) p_{nv}
-        - (1-\\varepsilon)[v=y_n] - \\frac{\\varepsilon}{V}\\Bigr),
-
-    with :math:`s_n` the derivative of the reduction with respect to
-    :math:`\\ell_n`; the gradients are :math:`G W`, :math:`G^\\top H` and
-    :math:`\\mathbf 1^\\top G`.  With ``reduction="none"`` the gradients are
-    those of the sum.  The arithmetic is float64; results take the inputs'
-    floating dtype.
-
-    {params}
-
-    Returns
-    -------
-    loss : numpy scalar or numpy.ndarray of shape (N,)
-    grads : tuple (grad_hidden, grad_weight, grad_bias)
-        ``grad_bias`` is None when ``bias`` is None.
-
-    {raises}
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from xentbook import linear_cross_entropy_and_grad, softmax_cross_entropy_and_grad
-    >>> rng = np.random.default_rng(0)
-    >>> H, W, y = rng.normal(size=(5, 3)), rng.normal(size=(7, 3)), np.array([0, 6, 2, 2, 5])
-    >>> loss, (gH, gW, _) = linear_cross_entropy_and_grad(H, W, y, chunk_size=2, vocab_chunk=3)
-    >>> ref, gZ = softmax_cross_entropy_and_grad(H @ W.T, y)
-    >>> bool(np.isclose(loss, ref)), np.allclose(gH, gZ @ W), np.allclose(gW, gZ.T @ H)
-    (True, True, True)
-    """
-    ignore_index, eps, reduction, zl, cn, cv = _check_options(
-        ignore_index, label_smoothing, reduction, z_loss, chunk_size, vocab_chunk
-    )
-    H, W, b, y, valid, dtype = _prepare_numpy(hidden, weight, bias, target, ignore_index)
-    stats, _ = _sweep(_NumpyOps, H, W, b, y, eps, zl, cn, cv)
-    per = _per_token(stats, valid, eps, zl, W.shape[0])
-    loss, scale = _reduce(per, valid, reduction)
-    _, grads = _sweep(_NumpyOps, H, W, b, y, eps, zl, cn, cv, stats=stats, scale=scale)
-    _check_no_overflow(per, valid, grads)
-    gH, gW, gb = grads
-    loss = loss.astype(dtype) if reduction == "none" else dtype.type(loss)
-    return loss, (gH.astype(dtype), gW.astype(dtype), None if gb is None else gb.astype(dtype))
-
-
-def linear_cross_entropy(
-    hidden: Any,
-    weight: Any,
-    target: Any,
-    bias: Any = None,
-    *,
-    ignore_index: int = -100,
-    label_smoothing: float = 0.0,
-    reduction: str = "mean",
-    z_loss: float = 0.0,
-    chunk_size: int = 1024,
-    vocab_chunk: int = 32768,
-) -> Any:
-    """Cross-entropy of the logits ``hidden @ weight.T + bias``, never forming them whole.
-
-    Equal to ``torch.nn.functional.cross_entropy(hidden @ weight.T + bias,
-    target, ignore_index=..., label_smoothing=..., reduction=...)`` plus
-    ``z_loss * logsumexp(logits, 1) ** 2`` per non-ignored token (reduced
-    like the rest):
-
-    .. math::
-
-        \\ell_n = \\operatorname{LSE}_n - (1-\\varepsilon) z_{ny_n}
-        - \\frac{\\varepsilon}{V}\\sum_v z_{nv} + \\lambda \\operatorname{LSE}_n^2,
-        \\qquad z_{nv} = h_n\\cdot w_v + b_v .
-
-    Only a ``chunk_size`` x ``vocab_chunk`` block of logits exists at a time;
-    the log-sum-exp is streamed over the column blocks.
-
-    {params}
-
-    Returns
-    -------
-    numpy scalar, or numpy.ndarray of shape (N,) for ``reduction="none"``
-
-    {raises}
+        below 1, an unknown ``reduction``, logits that overflow float64.
 
     Examples
     --------
@@ -432,16 +355,55 @@ def linear_cross_entropy(
     >>> float(linear_cross_entropy(H, W, np.full(4, -100), b))  # all ignored: 0/0, as torch
     nan
     """
-    ignore_index, eps, reduction, zl, cn, cv = _check_options(
-        ignore_index, label_smoothing, reduction, z_loss, chunk_size, vocab_chunk
-    )
-    H, W, b, y, valid, dtype = _prepare_numpy(hidden, weight, bias, target, ignore_index)
-    stats, _ = _sweep(_NumpyOps, H, W, b, y, eps, zl, cn, cv)
-    per = _per_token(stats, valid, eps, zl, W.shape[0])
-    _check_no_overflow(per, valid)
-    loss, _ = _reduce(per, valid, reduction)
-    return loss.astype(dtype) if reduction == "none" else dtype.type(loss)
+    options = (ignore_index, label_smoothing, reduction, z_loss, chunk_size, vocab_chunk)
+    return _numpy_lce(hidden, weight, target, bias, options, want_grad=False)[0]
 
 
-for _f in (linear_cross_entropy, linear_cross_entropy_and_grad):
-    _f.__doc__ = _f.__doc__.replace("    {params}", _DOC_PARAMS.strip("\n")).replace("    {raises}", _DOC_RAISES.strip("\n"))
+def linear_cross_entropy_and_grad(
+    hidden: Any, weight: Any, target: Any, bias: Any = None, *, ignore_index: int = -100,
+    label_smoothing: float = 0.0, reduction: str = "mean", z_loss: float = 0.0, chunk_size: int = 1024, vocab_chunk: int = 32768,
+) -> tuple[Any, tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
+    r"""Cross-entropy of the logits ``hidden @ weight.T + bias`` and its gradients, in blocks.
+
+    The loss of :func:`linear_cross_entropy` and, from a second sweep over the
+    blocks,
+
+    .. math::
+
+        G_{nv} = s_n\Bigl((1+2\lambda\operatorname{LSE}_n) p_{nv}
+        - (1-\varepsilon)[v=y_n] - \frac{\varepsilon}{V}\Bigr),\qquad
+        \nabla_H = G W,\quad \nabla_W = G^\top H,\quad \nabla_b = \mathbf 1^\top G,
+
+    with :math:`s_n` the derivative of the reduction with respect to
+    :math:`\ell_n`.  With ``reduction="none"`` the gradients are those of
+    the sum.
+
+    Parameters
+    ----------
+    hidden, weight, target, bias, ignore_index, label_smoothing, reduction, z_loss, chunk_size, vocab_chunk
+        As in :func:`linear_cross_entropy`.
+
+    Returns
+    -------
+    loss : numpy scalar or numpy.ndarray of shape (N,)
+    grads : tuple (grad_hidden, grad_weight, grad_bias)
+        In the inputs' dtype; ``grad_bias`` is None when ``bias`` is None.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`linear_cross_entropy`, and when a gradient overflows float64.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from xentbook import linear_cross_entropy_and_grad, softmax_cross_entropy_and_grad
+    >>> rng = np.random.default_rng(0)
+    >>> H, W, y = rng.normal(size=(5, 3)), rng.normal(size=(7, 3)), np.array([0, 6, 2, 2, 5])
+    >>> loss, (gH, gW, _) = linear_cross_entropy_and_grad(H, W, y, chunk_size=2, vocab_chunk=3)
+    >>> ref, gZ = softmax_cross_entropy_and_grad(H @ W.T, y)
+    >>> bool(np.isclose(loss, ref)), np.allclose(gH, gZ @ W), np.allclose(gW, gZ.T @ H)
+    (True, True, True)
+    """
+    options = (ignore_index, label_smoothing, reduction, z_loss, chunk_size, vocab_chunk)
+    return _numpy_lce(hidden, weight, target, bias, options, want_grad=True)

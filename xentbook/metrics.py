@@ -1,4 +1,4 @@
-"""Probabilistic classification metrics: log-loss, Brier score, calibration, thresholds.
+"""Probabilistic classification metrics: log-loss, Brier score, calibration, temperature.
 
 * :func:`log_loss` -- the mean (or summed) negative log-likelihood, with the
   same values and the same input rules as :func:`sklearn.metrics.log_loss`
@@ -9,26 +9,37 @@
   :func:`reliability_diagram` -- calibration with equal-width confidence bins
   (Guo et al., 2017).
 * :func:`fit_temperature`, :func:`apply_temperature` -- temperature scaling.
-* :func:`tune_thresholds`, :func:`apply_thresholds` -- per-label decision
-  thresholds for multi-label classification.  Subset accuracy, Hamming loss,
-  micro/macro F1 and per-label average precision already exist in
-  scikit-learn (:func:`sklearn.metrics.accuracy_score`,
-  :func:`~sklearn.metrics.hamming_loss`, :func:`~sklearn.metrics.f1_score`,
-  :func:`~sklearn.metrics.average_precision_score` with ``average=None``)
-  and are not duplicated here.
+
+Decision thresholds are in :mod:`xentbook.thresholds`.  Subset accuracy,
+Hamming loss, micro/macro F1 and per-label average precision already exist in
+scikit-learn (:func:`sklearn.metrics.accuracy_score`,
+:func:`~sklearn.metrics.hamming_loss`, :func:`~sklearn.metrics.f1_score`,
+:func:`~sklearn.metrics.average_precision_score` with ``average=None``) and
+are not duplicated here.
 """
 
 from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize_scalar
 
-from ._validation import check_size, check_bool, check_number, as_array, check_result_finite, check_positive, stable_sum  # noqa: F401
-from ._validation import as_float_array, check_distribution, check_finite
+from ._validation import (
+    as_array,
+    as_float_array,
+    as_int_array,
+    check_bool,
+    check_distribution,
+    check_finite,
+    check_number,
+    check_positive,
+    check_sample_weight,
+    check_size,
+    stable_sum,
+)
 from .numerics import log_softmax, sigmoid, softmax
 
 __all__ = [
@@ -40,8 +51,6 @@ __all__ = [
     "reliability_diagram",
     "fit_temperature",
     "apply_temperature",
-    "tune_thresholds",
-    "apply_thresholds",
 ]
 
 
@@ -68,22 +77,6 @@ def _proba_array(y_proba: Any) -> np.ndarray:
     return arr
 
 
-def _weights(sample_weight: Any, n: int) -> np.ndarray | None:
-    if sample_weight is None:
-        return None
-    if np.isscalar(sample_weight):
-        raise TypeError("sample_weight must be an array with one weight per sample or None, got a scalar")
-    w = as_float_array(sample_weight, "sample_weight", allow_empty=True)
-    if w.ndim != 1:
-        raise ValueError(f"sample_weight must be 1-D, got {w.ndim}-D")
-    if w.shape[0] != n:
-        raise ValueError(f"sample_weight has {w.shape[0]} entries but there are {n} samples")
-    check_finite(w, "sample_weight")
-    if not w.any():
-        raise ValueError("sample_weight must contain at least one non-zero number")
-    return w
-
-
 def _label_array(y: Any, name: str) -> np.ndarray:
     """Labels of any sortable type; numeric labels must be real, finite and whole."""
     arr = as_array(y, name)
@@ -91,12 +84,8 @@ def _label_array(y: Any, name: str) -> np.ndarray:
         arr = as_array(arr.tolist(), name)
         if arr.dtype == object:
             raise TypeError(f"{name} must hold labels of one type (numbers or strings)")
-    if arr.dtype.kind == "c":
-        raise TypeError(f"{name} must hold class labels, got complex numbers")
-    if arr.dtype.kind == "f":
-        check_finite(arr, name)
-        if np.any(arr != np.round(arr)):
-            raise ValueError(f"{name} must hold class labels, got fractional numbers such as {arr[arr != np.round(arr)][0]}")
+    if arr.dtype.kind in "cf":  # complex refused, floats must hold whole numbers
+        as_int_array(arr, name, allow_float=True, allow_empty=True, what="class labels")
     return arr
 
 
@@ -165,7 +154,7 @@ def _as_columns(p: np.ndarray) -> np.ndarray:
 
 def _prepare(y_true: Any, y_proba: Any, sample_weight: Any, labels: Any):
     p = _proba_array(y_proba)
-    w = _weights(sample_weight, p.shape[0])
+    w = check_sample_weight(sample_weight, p.shape[0], allow_negative=True)
     Y, classes = _one_hot(y_true, p.shape[0], labels)
     p = _as_columns(p)
     check_distribution(p, "y_proba", axis=1)
@@ -183,22 +172,12 @@ def _prepare(y_true: Any, y_proba: Any, sample_weight: Any, labels: Any):
     return Y, p, w
 
 
-_check_bool = check_bool
-
-
 # --------------------------------------------------------------------------------------
 # log-loss and Brier score
 # --------------------------------------------------------------------------------------
 
 
-def log_loss(
-    y_true: Any,
-    y_proba: Any,
-    *,
-    normalize: bool = True,
-    sample_weight: Any = None,
-    labels: Any = None,
-) -> float:
+def log_loss(y_true: Any, y_proba: Any, *, normalize: bool = True, sample_weight: Any = None, labels: Any = None) -> float:
     r"""Log-loss (cross-entropy of the predicted distribution), as scikit-learn computes it.
 
     .. math::
@@ -241,6 +220,7 @@ def log_loss(
     Returns
     -------
     float
+        The loss, in nats.
 
     Raises
     ------
@@ -262,7 +242,7 @@ def log_loss(
     >>> log_loss([0, 1], [0.0, 0.0])  # clipped: -log(eps) / 2
     18.021826694558577
     """
-    normalize = _check_bool(normalize, "normalize")
+    normalize = check_bool(normalize, "normalize")
     Y, p, w = _prepare(y_true, y_proba, sample_weight, labels)
     eps = np.finfo(p.dtype).eps
     p = np.clip(p, eps, 1 - eps)
@@ -272,23 +252,21 @@ def log_loss(
     return _reduce(loss, w, normalize)
 
 
+def _check_weight_sum(w: np.ndarray | None) -> None:
+    if w is not None and w.sum() == 0:
+        raise ValueError("sample_weight sums to zero, so the weighted mean is undefined")
+
+
 def _reduce(loss: np.ndarray, w: np.ndarray | None, normalize: bool) -> float:
     if w is None:
         return float(np.mean(loss) if normalize else np.sum(loss))
     if not normalize:
         return float(np.dot(loss, w))
-    if w.sum() == 0:
-        raise ValueError("sample_weight sums to zero, so the weighted mean is undefined")
+    _check_weight_sum(w)
     return float(np.average(loss, weights=w))
 
 
-def brier_score(
-    y_true: Any,
-    y_proba: Any,
-    *,
-    sample_weight: Any = None,
-    labels: Any = None,
-) -> float:
+def brier_score(y_true: Any, y_proba: Any, *, sample_weight: Any = None, labels: Any = None) -> float:
     r"""Brier score: mean squared error of the predicted probabilities.
 
     For a 2-D ``y_proba`` (any number of classes) this is Brier's original
@@ -326,12 +304,13 @@ def brier_score(
     """
     binary_1d = as_array(y_proba, "y_proba").ndim == 1
     Y, p, w = _prepare(y_true, y_proba, sample_weight, labels)
-    p = p.astype(np.float64)
-    if binary_1d:
-        per_sample = (p[:, 1] - Y[:, 1]) ** 2
-    else:
-        per_sample = np.sum((p - Y) ** 2, axis=1)
-    return _reduce(per_sample, w, True)
+    _check_weight_sum(w)
+    # imported here, not at the top: `import xentbook` must not import scikit-learn
+    from sklearn.metrics import brier_score_loss
+
+    # Y is the validated indicator matrix, in the columns' order; the binary 1-D score is
+    # half the two-column one, which is what scale_by_half gives
+    return float(brier_score_loss(Y, p.astype(np.float64), sample_weight=w, scale_by_half=binary_1d))
 
 
 # --------------------------------------------------------------------------------------
@@ -368,28 +347,15 @@ class CalibrationBins:
         return float(np.sum(self.counts[nz] * gaps) / np.sum(self.counts))
 
 
-def _check_n_bins(n_bins: Any) -> int:
-    return check_size(n_bins, "n_bins")
-
-
 def _class_indices(y_true: Any, n: int, n_classes: int, name: str = "y_true") -> np.ndarray:
     if y_true is None or np.isscalar(y_true):
         raise TypeError(f"{name} must be an array of class indices, got {type(y_true).__name__}")
-    y = np.asarray(y_true)
-    if y.dtype == bool:
-        y = y.astype(np.int64)
-    if y.dtype.kind == "f":
-        if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
-            raise ValueError(f"{name} must hold integer class indices, got non-integral values")
-        y = y.astype(np.int64)
-    if y.dtype.kind not in "iu":
-        raise TypeError(f"{name} must hold integer class indices, got dtype {y.dtype}")
+    y = as_int_array(y_true, name, allow_bool=True, allow_float=True, allow_empty=True, low=0,
+                     high=n_classes - 1, what="integer class indices")
     if y.ndim != 1:
         raise ValueError(f"{name} must be 1-D, got {y.ndim}-D")
     if y.shape[0] != n:
         raise ValueError(f"{name} has {y.shape[0]} samples but the predictions have {n}")
-    if y.size and (y.min() < 0 or y.max() >= n_classes):
-        raise ValueError(f"{name} must hold class indices in [0, {n_classes - 1}], got values in [{y.min()}, {y.max()}]")
     return y
 
 
@@ -425,13 +391,10 @@ def calibration_bins(y_true: Any, y_proba: Any, *, n_bins: int = 15) -> Calibrat
     >>> b.counts.tolist(), b.accuracy[3:].tolist()
     ([0, 0, 0, 3, 1], [0.6666666666666666, 1.0])
     """
-    n_bins = _check_n_bins(n_bins)
-    p = _proba_array(y_proba).astype(np.float64)
-    p = _as_columns(p)
-    sums = p.sum(axis=1)
-    worst = float(np.max(np.abs(sums - 1)))
-    if worst > 1e-6 * max(1.0, p.shape[1] ** 0.5):
-        raise ValueError(f"the rows of y_proba must sum to 1; the worst row is off by {worst:.3g}")
+    n_bins = check_size(n_bins, "n_bins")
+    p = _as_columns(_proba_array(y_proba))
+    check_distribution(p, "y_proba", axis=1)
+    p = p.astype(np.float64)
     y = _class_indices(y_true, p.shape[0], p.shape[1])
     conf = p.max(axis=1)
     correct = (p.argmax(axis=1) == y).astype(np.float64)
@@ -592,8 +555,7 @@ def fit_temperature(logits: Any, y: Any, *, bounds: tuple[float, float] = (1e-2,
 
     Examples
     --------
-    >>> rng = np.random.default_rng(0)
-    >>> z = rng.normal(size=(2000, 3))
+    >>> rng = np.random.default_rng(0); z = rng.normal(size=(2000, 3))
     >>> y = np.array([rng.choice(3, p=np.exp(r) / np.exp(r).sum()) for r in z])
     >>> round(fit_temperature(3 * z, y), 1)  # logits 3x too confident
     3.0
@@ -626,7 +588,7 @@ def fit_temperature(logits: Any, y: Any, *, bounds: tuple[float, float] = (1e-2,
     return t
 
 
-def apply_temperature(logits: Any, temperature: float) -> np.ndarray:
+def apply_temperature(logits: Any, *, temperature: float) -> np.ndarray:
     r"""Probabilities after temperature scaling: ``softmax(logits / T)``.
 
     For 1-D binary log-odds the result is :math:`\sigma(z / T)`, the
@@ -645,7 +607,7 @@ def apply_temperature(logits: Any, temperature: float) -> np.ndarray:
 
     Examples
     --------
-    >>> apply_temperature([[2.0, 0.0]], 2.0).round(4)
+    >>> apply_temperature([[2.0, 0.0]], temperature=2.0).round(4)
     array([[0.7311, 0.2689]])
     """
     temperature = check_positive(temperature, "temperature")
@@ -657,124 +619,3 @@ def apply_temperature(logits: Any, temperature: float) -> np.ndarray:
     if z.ndim != 2:
         raise ValueError(f"logits must be 1-D or 2-D, got {z.ndim}-D")
     return np.asarray(softmax(_tempered(z, temperature), axis=1))
-
-
-# --------------------------------------------------------------------------------------
-# multi-label thresholds
-# --------------------------------------------------------------------------------------
-
-_THRESHOLD_METRICS = ("f1", "jaccard")
-
-
-def _multilabel_inputs(y_true: Any, y_score: Any) -> tuple[np.ndarray, np.ndarray]:
-    s = as_float_array(y_score, "y_score").astype(np.float64)
-    check_finite(s, "y_score")
-    if s.ndim == 1:
-        s = s[:, None]
-    if s.ndim != 2:
-        raise ValueError(f"y_score must be 2-D (n_samples, n_labels), got {s.ndim}-D")
-    y = np.asarray(y_true)
-    if y.ndim == 1:
-        y = y[:, None]
-    if y.shape != s.shape:
-        raise ValueError(f"y_true and y_score must have the same shape, got {y.shape} and {s.shape}")
-    if y.dtype == object or y.dtype.kind not in "biuf" or not np.isin(y, (0, 1)).all():
-        raise ValueError("y_true must be an indicator matrix of 0s and 1s")
-    return y.astype(bool), s
-
-
-def tune_thresholds(
-    y_true: Any, y_score: Any, *, metric: Literal["f1", "jaccard"] = "f1"
-) -> np.ndarray:
-    r"""Per-label decision thresholds that maximise F1 (or Jaccard) on the given data.
-
-    For each label :math:`k` separately, the rule
-    :math:`\hat y_{ik} = \mathbb 1[s_{ik} \ge t_k]` is evaluated at every
-    distinct cut of the scores and the best :math:`t_k` is kept, with
-
-    .. math::
-
-        F_1 = \frac{2\,\mathrm{TP}}{2\,\mathrm{TP} + \mathrm{FP} + \mathrm{FN}},\qquad
-        J = \frac{\mathrm{TP}}{\mathrm{TP} + \mathrm{FP} + \mathrm{FN}} .
-
-    The search is exhaustive, so the result is the exact optimum on this
-    data.  Candidate thresholds are the midpoints between consecutive
-    distinct scores, plus one above the largest score (predict nothing) and
-    one below the smallest (predict everything); ties go to the *largest*
-    best threshold.  A label with no positives gets the threshold above its
-    largest score (every cut has F1 = 0 otherwise; scikit-learn's
-    ``zero_division=1`` convention would make predicting nothing perfect).
-    Tune on validation data and report on test data.
-
-    Parameters
-    ----------
-    y_true : array-like of 0/1, shape (n_samples, n_labels)
-    y_score : array-like, shape (n_samples, n_labels)
-        Scores or probabilities (any monotone scale).
-    metric : {"f1", "jaccard"}
-
-    Returns
-    -------
-    numpy.ndarray, shape (n_labels,)
-
-    Examples
-    --------
-    >>> tune_thresholds([[1, 0], [1, 1], [0, 1], [0, 0]], [[0.9, 0.3], [0.4, 0.8], [0.35, 0.6], [0.1, 0.7]])
-    array([0.375, 0.45 ])
-    """
-    if metric not in _THRESHOLD_METRICS:
-        raise ValueError(f"metric must be one of {_THRESHOLD_METRICS}, got {metric!r}")
-    y, s = _multilabel_inputs(y_true, y_score)
-    out = np.empty(s.shape[1])
-    for k in range(s.shape[1]):
-        out[k] = _best_threshold(y[:, k], s[:, k], metric)
-    return out
-
-
-def _best_threshold(y: np.ndarray, s: np.ndarray, metric: str) -> float:
-    order = np.argsort(-s, kind="stable")
-    s_sorted, y_sorted = s[order], y[order]
-    distinct = np.r_[np.nonzero(np.diff(s_sorted))[0], s.size - 1]  # last index of each score value
-    tp = np.r_[0, np.cumsum(y_sorted)[distinct]]
-    predicted = np.r_[0, distinct + 1]
-    fp = predicted - tp
-    fn = y.sum() - tp
-    denom = (2 * tp + fp + fn) if metric == "f1" else (tp + fp + fn)
-    num = 2 * tp if metric == "f1" else tp
-    with np.errstate(invalid="ignore", divide="ignore"):
-        score = np.where(denom > 0, num / np.maximum(denom, 1), 0.0)
-    values = s_sorted[distinct]  # descending distinct scores
-    spread = max(1.0, float(np.abs(values).max()))
-    cuts = np.r_[values[0] + spread, (values[:-1] + values[1:]) / 2, values[-1] - spread]
-    best = int(np.argmax(score))  # first maximum = largest threshold
-    return float(cuts[best])
-
-
-def apply_thresholds(y_score: Any, thresholds: Any) -> np.ndarray:
-    r"""Indicator predictions :math:`\hat y_{ik} = \mathbb 1[s_{ik} \ge t_k]`.
-
-    Parameters
-    ----------
-    y_score : array-like, shape (n_samples, n_labels)
-    thresholds : float or array-like, shape (n_labels,)
-
-    Returns
-    -------
-    numpy.ndarray of int64, shape (n_samples, n_labels)
-
-    Examples
-    --------
-    >>> apply_thresholds([[0.9, 0.3], [0.4, 0.8]], [0.5, 0.25])
-    array([[1, 1],
-           [0, 1]])
-    """
-    s = as_float_array(y_score, "y_score")
-    check_finite(s, "y_score")
-    if s.ndim != 2:
-        raise ValueError(f"y_score must be 2-D (n_samples, n_labels), got {s.ndim}-D")
-    t = as_float_array(thresholds, "thresholds")
-    if np.isnan(t).any():
-        raise ValueError("thresholds contains NaN")
-    if t.ndim > 1 or (t.ndim == 1 and t.shape[0] != s.shape[1]):
-        raise ValueError(f"thresholds must be a scalar or have one entry per label ({s.shape[1]}), got shape {t.shape}")
-    return (s >= t).astype(np.int64)
