@@ -654,11 +654,13 @@ class FastTextClassifier(ClassifierMixin, BaseEstimator):
         rows.  Default: ``CountVectorizer(analyzer="char", ngram_range=(1, 2))``.
     embedding_dim, sparse :
         See :class:`FastTextModel`.
-    epochs, batch_size, lr, label_smoothing, feature_dropout, patience, min_delta, progress, desc :
+    label_smoothing, feature_dropout, lr, batch_size, epochs :
         See :func:`train_fasttext`.
     validation_fraction : float in (0, 1) or None, default 0.1
         Share of the training data held out for early stopping when ``fit``
         gets no ``eval_set``.
+    patience, min_delta, progress, desc :
+        See :func:`train_fasttext`.
     seed : int, default 0
         Seeds the initialisation, the shuffling and the validation split.
 
@@ -698,30 +700,30 @@ class FastTextClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        vectorizer: Any = None,
+        vectorizer=None,
         *,
-        embedding_dim: int = 32,
-        sparse: bool = True,
-        epochs: int = 10,
-        batch_size: int = 64,
-        lr: float = 2e-3,
-        label_smoothing: float = 0.0,
-        feature_dropout: float = 0.0,
-        validation_fraction: float | None = 0.1,
-        patience: int = 2,
-        min_delta: float = 0.0,
-        seed: int = 0,
-        progress: bool = True,
-        desc: str = "fastText",
-    ) -> None:
+        embedding_dim=32,
+        sparse=True,
+        label_smoothing=0.0,
+        feature_dropout=0.0,
+        lr=2e-3,
+        batch_size=64,
+        epochs=10,
+        validation_fraction=0.1,
+        patience=2,
+        min_delta=0.0,
+        seed=0,
+        progress=True,
+        desc="fastText",
+    ):  # scikit-learn style: no annotations, __init__ only stores
         self.vectorizer = vectorizer
         self.embedding_dim = embedding_dim
         self.sparse = sparse
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
         self.label_smoothing = label_smoothing
         self.feature_dropout = feature_dropout
+        self.lr = lr
+        self.batch_size = batch_size
+        self.epochs = epochs
         self.validation_fraction = validation_fraction
         self.patience = patience
         self.min_delta = min_delta
