@@ -130,7 +130,7 @@ def _csr():
 def _ftmodel():
     from xentbook.text import FastTextModel
 
-    return FastTextModel(_csr().shape[1], 2, 4, seed=0)
+    return FastTextModel(_csr().shape[1], 2, embedding_dim=4, seed=0)
 
 
 def _ftclf_fitted():
@@ -590,7 +590,7 @@ def _specs() -> dict[str, Spec]:
     S[m + "BagBatch"] = Spec(record="named tuple (indices, offsets, per_sample_weights) returned by csr_to_bag")
     S[m + "FitHistory"] = Spec(record="result record returned by train_fasttext")
     S[m + "FastTextModel"] = Spec(
-        [Arg("n_features", lambda: 10, "size"), Arg("n_classes", lambda: 2, "size"), Arg("embedding_dim", lambda: 4, "size"),
+        [Arg("n_features", lambda: 10, "size"), Arg("n_classes", lambda: 2, "size"), Arg("embedding_dim", lambda: 4, "size", keyword=True),
          Arg("sparse", lambda: True, "bool", keyword=True), Arg("seed", lambda: 0, "seed", keyword=True)]
     )
 

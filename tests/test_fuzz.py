@@ -86,7 +86,7 @@ def test_torch_sizes_and_nan():
     import xentbook.nn as xnn
     import xentbook.text as xt
 
-    _raises(ValueError, "n_features", xt.FastTextModel, 10**12, 2, 1)
+    _raises(ValueError, "n_features", xt.FastTextModel, 10**12, 2, embedding_dim=1)
     for loss in (xnn.SoftmaxFocalLoss(), xnn.LogitAdjustedLoss([0.5, 0.5]), xnn.GeneralizedCrossEntropyLoss()):
         for bad in (float("nan"), float("inf"), -float("inf")):
             _raises(ValueError, "input", loss, torch.tensor([[bad, 0.0]]), torch.tensor([0]))

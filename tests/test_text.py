@@ -212,18 +212,18 @@ def test_model_init_is_seeded_and_leaves_global_rng_alone():
     torch.manual_seed(123)
     before = torch.rand(3)
     torch.manual_seed(123)
-    a = FastTextModel(30, 2, 4, seed=7)
+    a = FastTextModel(30, 2, embedding_dim=4, seed=7)
     after = torch.rand(3)
     assert torch.equal(before, after)
-    b = FastTextModel(30, 2, 4, seed=7)
-    c = FastTextModel(30, 2, 4, seed=8)
+    b = FastTextModel(30, 2, embedding_dim=4, seed=7)
+    c = FastTextModel(30, 2, embedding_dim=4, seed=8)
     for k, v in a.state_dict().items():
         assert torch.equal(v, b.state_dict()[k])
     assert not torch.equal(a.embedding.weight, c.embedding.weight)
     bound = 1 / 4**0.5
     assert a.embedding.weight.abs().max() <= bound and a.linear.weight.abs().max() <= bound
     assert torch.all(a.linear.bias == 0)
-    assert a.embedding.sparse and not FastTextModel(30, 2, 4, sparse=False).embedding.sparse
+    assert a.embedding.sparse and not FastTextModel(30, 2, embedding_dim=4, sparse=False).embedding.sparse
 
 
 @pytest.mark.parametrize(
@@ -351,7 +351,7 @@ def test_progress_bar_text_is_deterministic_and_has_no_rates():
         assert unit not in a
     assert a.count("\r") >= 5  # every update written, none skipped by a timer
     silent = io.StringIO()
-    train_fasttext(FastTextModel(X.shape[1], 2, 4, seed=0), X, y, X, y, epochs=2, progress=False, progress_file=silent)
+    train_fasttext(FastTextModel(X.shape[1], 2, embedding_dim=4, seed=0), X, y, X, y, epochs=2, progress=False, progress_file=silent)
     assert silent.getvalue() == ""
 
 
@@ -366,7 +366,7 @@ def test_never_finite_validation_loss_raises():
 
 def _args():
     X, y = tiny_problem(seed=6, n=10, v=12, classes=2)
-    return FastTextModel(12, 2, 4, seed=0), X, y
+    return FastTextModel(12, 2, embedding_dim=4, seed=0), X, y
 
 
 @pytest.mark.parametrize(

@@ -266,8 +266,8 @@ class FastTextModel(nn.Module):
         self,
         n_features: int,
         n_classes: int,
-        embedding_dim: int = 32,
         *,
+        embedding_dim: int = 32,
         sparse: bool = True,
         seed: int | None = None,
     ) -> None:
@@ -816,7 +816,7 @@ class FastTextClassifier(ClassifierMixin, BaseEstimator):
         self.vectorizer_ = clone(vectorizer).fit(texts, codes)
         Xtr = self._transform(texts, "X")
         Xva = None if val_texts is None else self._transform(val_texts, "eval_set[0]")
-        model = FastTextModel(Xtr.shape[1], self.classes_.size, embedding_dim, sparse=sparse, seed=seed)
+        model = FastTextModel(Xtr.shape[1], self.classes_.size, embedding_dim=embedding_dim, sparse=sparse, seed=seed)
         self.history_ = train_fasttext(
             model, Xtr, codes, Xva, val_codes,
             epochs=self.epochs, batch_size=self.batch_size, lr=self.lr,
