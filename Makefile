@@ -8,6 +8,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The NumPy-only install (no torch) that `make test-core` tests.
+CORE_VENV := .venv-core
+CORE_STAMP := $(CORE_VENV)/.installed
 NB ?=
 # Parallel workers for the test runs (pytest-xdist); notebooks run one per worker.
 JOBS ?= auto
@@ -19,7 +22,7 @@ CPU_AVX2 := ATEN_CPU_CAPABILITY=avx2 MKL_CBWR=AVX2 OPENBLAS_CORETYPE=Haswell
 CPU_BASELINE := ATEN_CPU_CAPABILITY=default MKL_CBWR=COMPATIBLE OPENBLAS_CORETYPE=Prescott OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 NBVAL := $(BIN)/python -m pytest -q --nbval --nbval-current-env -p no:cacheprovider -n $(JOBS) --dist loadfile notebooks
 
-.PHONY: book test test-portable venv unit fuzz notebooks notebook check-pairs nbval nbval-avx2 nbval-baseline site-test browser-deps clean
+.PHONY: book test test-core test-portable venv unit fuzz notebooks notebook check-pairs nbval nbval-avx2 nbval-baseline site-test browser-deps clean
 
 venv: $(STAMP)
 
@@ -35,10 +38,12 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "Site built: open $(CURDIR)/_build/html/index.html in a browser."
 
-## make test: unit tests + doctests (the pairing check among them), nbval (strict) natively
-## and on an emulated baseline CPU, site build, browser test
+## make test: unit tests + doctests (the pairing check among them), the same without torch
+## (the NumPy-only install), nbval (strict) natively and on an emulated baseline CPU, site
+## build, browser test
 test: $(STAMP) browser-deps
 	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory test-core
 	$(MAKE) --no-print-directory nbval
 	$(MAKE) --no-print-directory nbval-baseline
 	$(MAKE) --no-print-directory site-test
@@ -51,6 +56,24 @@ test-portable: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q -n $(JOBS) tests xentbook
+
+$(CORE_STAMP): pyproject.toml
+	test -x $(CORE_VENV)/bin/python || $(PYTHON) -m venv $(CORE_VENV)
+	$(CORE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CORE_VENV)/bin/python -m pip install --quiet -e '.[test-core]'
+	touch $(CORE_STAMP)
+
+# Left to `make unit`: the repository checks (pairing, site), and a brute-force corpus test that
+# takes minutes and proves nothing more without torch than with it.
+CORE_DESELECT := --deselect tests/test_data.py::test_near_duplicate_pairs_real_reviews
+
+## make test-core: the NumPy-only install (`pip install -e .[test-core]`, no torch) runs the
+## unit tests and doctests; the modules that need torch are not collected (tests/conftest.py)
+test-core: $(CORE_STAMP)
+	@if $(CORE_VENV)/bin/python -c "import torch" 2>/dev/null; then \
+		echo "test-core: torch is importable in $(CORE_VENV); the NumPy-only install must not have it"; exit 1; fi
+	$(CORE_VENV)/bin/python -m pytest -q -n $(JOBS) -p no:cacheprovider tests xentbook \
+		--ignore=tests/site --ignore=tests/test_notebook_pairing.py $(CORE_DESELECT)
 
 check-pairs: $(STAMP)
 	$(BIN)/python scripts/nb.py check
@@ -84,4 +107,4 @@ browser-deps:
 	@bash scripts/install_chromium.sh >/dev/null
 
 clean:
-	rm -rf _build
+	rm -rf _build $(CORE_VENV)

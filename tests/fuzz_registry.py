@@ -130,7 +130,7 @@ def _csr():
 def _ftmodel():
     from xentbook.text import FastTextModel
 
-    return FastTextModel(_csr().shape[1], 2, 4, seed=0)
+    return FastTextModel(_csr().shape[1], 2, embedding_dim=4, seed=0)
 
 
 def _ftclf_fitted():
@@ -138,7 +138,7 @@ def _ftclf_fitted():
         from xentbook.text import FastTextClassifier
 
         _cache["ftc"] = FastTextClassifier(_vectorizer(), embedding_dim=4, epochs=1, progress=False).fit(
-            _texts(), _text_labels(), _texts()[:2], _text_labels()[:2]
+            _texts(), _text_labels(), eval_set=(_texts()[:2], _text_labels()[:2])
         )
     return _cache["ftc"]
 
@@ -606,7 +606,7 @@ def _specs() -> dict[str, Spec]:
     S[m + "BagBatch"] = Spec(record="named tuple (indices, offsets, per_sample_weights) returned by csr_to_bag")
     S[m + "FitHistory"] = Spec(record="result record returned by train_fasttext")
     S[m + "FastTextModel"] = Spec(
-        [Arg("num_features", lambda: 10, "size"), Arg("num_classes", lambda: 2, "size"), Arg("embedding_dim", lambda: 4, "size"),
+        [Arg("n_features", lambda: 10, "size"), Arg("n_classes", lambda: 2, "size"), Arg("embedding_dim", lambda: 4, "size", keyword=True),
          Arg("sparse", lambda: True, "bool", keyword=True), Arg("seed", lambda: 0, "seed", keyword=True)]
     )
 
@@ -640,20 +640,23 @@ def _specs() -> dict[str, Spec]:
     S[m + "FastTextClassifier"] = Spec(
         [Arg("vectorizer", _vectorizer, "model"), Arg("embedding_dim", lambda: 4, "size", keyword=True), Arg("epochs", lambda: 1, "size", keyword=True),
          Arg("lr", lambda: 0.01, "float", keyword=True), Arg("label_smoothing", lambda: 0.0, "prob", keyword=True), SEED,
-         Arg("progress", lambda: False, "bool", keyword=True)]
-    )
-    S[m + "FastTextClassifier.fit"] = Spec(
-        [Arg("texts", _texts, "texts"), Arg("labels", _text_labels, "labels"), Arg("val_texts", lambda: _texts()[:2], "texts"),
-         Arg("val_labels", lambda: _text_labels()[:2], "labels")],
-        call=lambda *a: xt.FastTextClassifier(_vectorizer(), embedding_dim=4, epochs=1, progress=False).fit(*a),
+         Arg("progress", lambda: False, "bool", keyword=True)],
+        # scikit-learn's rule: __init__ only stores the parameters, fit validates them
+        call=lambda *a, **k: xt.FastTextClassifier(*a, **k).fit(_texts(), _text_labels(), eval_set=(_texts()[:2], _text_labels()[:2])),
         cost=3,
     )
-    S[m + "FastTextClassifier.predict_logits"] = Spec([Arg("texts", _texts, "texts")], call=lambda texts: _ftclf_fitted().predict_logits(texts))
-    S[m + "FastTextClassifier.predict_proba"] = Spec(
-        [Arg("texts", _texts, "texts"), Arg("temperature", lambda: 1.5, "float", keyword=True)],
-        call=lambda texts, temperature: _ftclf_fitted().predict_proba(texts, temperature=temperature),
+    S[m + "FastTextClassifier.fit"] = Spec(
+        [Arg("X", _texts, "texts"), Arg("y", _text_labels, "labels"),
+         Arg("eval_set", lambda: (_texts()[:2], _text_labels()[:2]), keyword=True)],
+        call=lambda *a, **k: xt.FastTextClassifier(_vectorizer(), embedding_dim=4, epochs=1, progress=False).fit(*a, **k),
+        cost=3,
     )
-    S[m + "FastTextClassifier.predict"] = Spec([Arg("texts", _texts, "texts")], call=lambda texts: _ftclf_fitted().predict(texts))
+    S[m + "FastTextClassifier.predict_logits"] = Spec([Arg("X", _texts, "texts")], call=lambda X: _ftclf_fitted().predict_logits(X))
+    S[m + "FastTextClassifier.predict_proba"] = Spec(
+        [Arg("X", _texts, "texts"), Arg("temperature", lambda: 1.5, "float", keyword=True)],
+        call=lambda X, temperature: _ftclf_fitted().predict_proba(X, temperature=temperature),
+    )
+    S[m + "FastTextClassifier.predict"] = Spec([Arg("X", _texts, "texts")], call=lambda X: _ftclf_fitted().predict(X))
     return {k: v for k, v in S.items() if v is not None}
 
 

@@ -87,7 +87,7 @@ def test_torch_sizes_and_nan():
     import xentbook.nn as xnn
     import xentbook.text as xt
 
-    _raises(ValueError, "num_features", xt.FastTextModel, 10**12, 2, 1)
+    _raises(ValueError, "n_features", xt.FastTextModel, 10**12, 2, embedding_dim=1)
     for loss in (xnn.SoftmaxFocalLoss(), xnn.LogitAdjustedLoss([0.5, 0.5]), xnn.GeneralizedCrossEntropyLoss()):
         for bad in (float("nan"), float("inf"), -float("inf")):
             _raises(ValueError, "input", loss, torch.tensor([[bad, 0.0]]), torch.tensor([0]))
@@ -174,9 +174,10 @@ def test_labels_nan_inf_fractional_complex():
     from sklearn.feature_extraction.text import CountVectorizer
 
     clf = xt.FastTextClassifier(CountVectorizer().fit(texts), embedding_dim=4, epochs=1, progress=False)
-    _raises(ValueError, "labels", clf.fit, texts, np.array([1.0, np.nan, 1.0, 0.0]), texts, np.array([1, 0, 1, 0]))
-    _raises(TypeError, "labels", clf.fit, texts, np.int64(1), texts, np.array([1, 0, 1, 0]))
-    _raises(ValueError, "label_smoothing", xt.FastTextClassifier, CountVectorizer().fit(texts), label_smoothing=float("nan"))
+    _raises(ValueError, "y", clf.fit, texts, np.array([1.0, np.nan, 1.0, 0.0]))
+    _raises(TypeError, "y", clf.fit, texts, np.int64(1))
+    clf.set_params(label_smoothing=float("nan"))  # __init__/set_params only store; fit validates
+    _raises(ValueError, "label_smoothing", clf.fit, texts, np.array([1, 0, 1, 0]), eval_set=(texts, [1, 0, 1, 0]))
 
 
 def test_bool_policy():

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 from hypothesis.extra import numpy as hnp
 
-from xentbook import _accuracy as acc
+import ulp_accuracy as acc
 from xentbook.numerics import log_sigmoid, log_softmax, logsumexp, sigmoid, softmax, softplus
 
 torch.set_num_threads(1)

@@ -605,3 +605,94 @@ def check_class_indices(target: Any, n_classes: int, ignore_index: int, name: st
             f"only ignore_index={ignore_index} may lie outside"
         )
     return valid
+
+# --- added by pkg ---
+
+
+def check_string(value: Any, name: str) -> str:
+    """Validate a text option (a label, a description): a ``str``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {_type_name(value)}")
+    return value
+
+
+def check_n_rows(n: int, n_rows: int, name: str, rows_name: str, *, what: str = "labels") -> None:
+    """Raise :class:`ValueError` unless ``name`` has ``n_rows`` entries, one per row of ``rows_name``."""
+    if n != n_rows:
+        raise ValueError(f"{name} has {n} {what} but {rows_name} has {n_rows} rows; they must match")
+
+
+def as_texts(texts: Any, name: str) -> list[str]:
+    """A non-empty sequence of ``str`` as a list (a single string is refused)."""
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(f"{name} must be a sequence of strings, not a single {_type_name(texts)}")
+    if getattr(texts, "ndim", 1) != 1:
+        raise ValueError(f"{name} must be a 1-D sequence of strings, got {texts.ndim} dimension(s)")
+    try:
+        out = list(texts)
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence of strings, got {_type_name(texts)}") from None
+    if not out:
+        raise ValueError(f"{name} is empty; give at least one text")
+    for i, t in enumerate(out):
+        if not isinstance(t, str):
+            raise TypeError(f"{name}[{i}] must be a str, got {_type_name(t)}")
+    return out
+
+
+def as_labels(y: Any, name: str, n_rows: int, rows_name: str) -> np.ndarray:
+    """Class labels of any hashable type as a 1-D array, one per row (scikit-learn's rules).
+
+    A single string, a multi-dimensional array and continuous (non-integral
+    float) or mixed-type labels are refused, as
+    :func:`sklearn.utils.multiclass.check_classification_targets` does.
+    """
+    if isinstance(y, (str, bytes)):
+        raise TypeError(f"{name} must be a sequence of labels, not a single {_type_name(y)}")
+    try:
+        arr = np.asarray(y if isinstance(y, np.ndarray) else list(y))
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence of labels, got {_type_name(y)}") from None
+    except ValueError as exc:  # ragged
+        raise ValueError(f"{name} must be 1-D: {exc}") from None
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
+    check_n_rows(arr.shape[0], n_rows, name, rows_name)
+    if arr.dtype.kind == "c":
+        raise TypeError(f"{name} must hold class labels (integers or strings), got complex numbers")
+    from sklearn.utils.multiclass import type_of_target
+
+    try:
+        kind = type_of_target(arr, input_name=name)
+    except ValueError as exc:
+        raise ValueError(f"{name} must hold class labels: {exc}") from None
+    if kind not in ("binary", "multiclass"):
+        raise ValueError(
+            f"{name} must hold class labels (integers or strings of one type), "
+            f"got target type {kind!r}"
+        )
+    return arr
+
+
+def as_sparse_rows(X: Any, name: str) -> Any:
+    """``X`` as a canonical float CSR matrix of finite values (what a text vectorizer returns)."""
+    import scipy.sparse as sp
+
+    if not sp.issparse(X):
+        raise TypeError(
+            f"{name} must be a scipy.sparse matrix (what a fitted scikit-learn vectorizer's "
+            f"transform returns), got {_type_name(X)}"
+        )
+    if X.ndim != 2:  # scipy sparse arrays (not matrices) may be 1-D
+        raise ValueError(f"{name} must be 2-D, got {X.ndim} dimension(s)")
+    if X.shape[0] == 0:
+        raise ValueError(f"{name} has no rows")
+    if X.shape[1] == 0:
+        raise ValueError(f"{name} has no columns (an empty vocabulary?)")
+    if X.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers, got dtype {X.dtype}")
+    X = sp.csr_matrix(X, dtype=np.float64 if X.dtype.kind != "f" else X.dtype)
+    check_finite(X.data, name)
+    if X.data.size and np.abs(X.data).max() > np.finfo(np.float32).max:
+        raise ValueError(f"{name} has values too large for the model's float32 arithmetic")
+    return X

@@ -12,7 +12,7 @@ the dtype's maximum, and then it is the correctly rounded ``±inf``: e.g.
 Beyond stability the functions aim at being *as accurate as the problem
 allows*: each result lies within a few units in the last place (ulp) of the
 correctly rounded value once the error is divided by the relative condition
-number of the function at that input (see the private module ``xentbook._accuracy``).  The
+number of the function at that input (measured against mpmath by the tests' ``tests/ulp_accuracy.py``).  The
 ingredient that the textbook "max trick" misses is :func:`numpy.log1p`:
 
 .. math::

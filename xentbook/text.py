@@ -14,10 +14,10 @@ The pieces of the text-classification chapter that are worth reusing:
   progress bar whose text is the same on every run, and early stopping on the
   validation loss that restores the best weights;
 * :func:`predict_logits` and :func:`predict_proba` (with a temperature);
-* :class:`FastTextClassifier`, a scikit-learn-style estimator that does the
+* :class:`FastTextClassifier`, a scikit-learn classifier that does the
   bookkeeping (texts in, arbitrary labels in, input checks at the door).
 
-This module needs ``torch`` and ``tqdm``; it is not imported by
+This module needs ``torch``, ``tqdm`` and scikit-learn; it is not imported by
 ``import xentbook``.
 """
 
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import copy
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, NamedTuple
 
@@ -33,11 +33,26 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 import torch.nn.functional as F
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
 from torch import nn
 from tqdm import tqdm
 
-from ._validation import check_size, check_seed, check_number, check_size_product, check_finite, as_int_array, check_bool  # noqa: F401
-from ._validation import check_positive, check_probability
+from ._validation import (
+    as_int_array,
+    as_labels,
+    as_sparse_rows,
+    as_texts,
+    check_bool,
+    check_n_rows,
+    check_number,
+    check_positive,
+    check_probability,
+    check_seed,
+    check_size,
+    check_size_product,
+    check_string,
+)
 
 __all__ = [
     "BagBatch",
@@ -55,53 +70,14 @@ __all__ = [
 # --------------------------------------------------------------------------- checks
 
 
-def _check_int(value: Any, name: str, *, minimum: int) -> int:
-    return check_size(value, name, low=minimum)
-
-
-def _check_sparse(X: Any, name: str) -> sp.csr_matrix:
-    """Return ``X`` as a canonical float CSR matrix, or raise a clear error."""
-    if not sp.issparse(X):
-        raise TypeError(
-            f"{name} must be a scipy.sparse matrix (what a fitted scikit-learn vectorizer's "
-            f"transform returns), got {type(X).__name__}"
-        )
-    if X.ndim != 2:  # scipy sparse arrays (not matrices) may be 1-D
-        raise ValueError(f"{name} must be 2-D, got {X.ndim} dimension(s)")
-    if X.shape[0] == 0:
-        raise ValueError(f"{name} has no rows")
-    if X.shape[1] == 0:
-        raise ValueError(f"{name} has no columns (an empty vocabulary?)")
-    if X.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold real numbers, got dtype {X.dtype}")
-    X = sp.csr_matrix(X, dtype=np.float64 if X.dtype.kind != "f" else X.dtype)
-    if not np.all(np.isfinite(X.data)):
-        raise ValueError(f"{name} must be finite, but it contains NaN or an infinite value")
-    if X.data.size and np.abs(X.data).max() > np.finfo(np.float32).max:
-        raise ValueError(f"{name} has values too large for the model's float32 arithmetic")
-    return X
-
-
-def _check_targets(y: Any, name: str, n_rows: int, rows_name: str, num_classes: int) -> np.ndarray:
-    """Class indices: 1-D integers in ``[0, num_classes)``, one per row."""
-    arr = np.asarray(y)
-    if arr.dtype == object or arr.dtype.kind not in "biu":
-        raise TypeError(f"{name} must hold integer class indices, got dtype {arr.dtype}")
-    if arr.dtype.kind == "b":
-        arr = arr.astype(np.int64)
+def _check_targets(y: Any, name: str, n_rows: int, rows_name: str, n_classes: int | None = None) -> np.ndarray:
+    """Class indices: 1-D integers (booleans as 0/1) in ``[0, n_classes)``, one per row."""
+    high = None if n_classes is None else n_classes - 1
+    arr = as_int_array(y, name, allow_bool=True, low=0, high=high, what="integer class indices")
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
-    if arr.shape[0] != n_rows:
-        raise ValueError(
-            f"{name} has {arr.shape[0]} labels but {rows_name} has {n_rows} rows; they must match"
-        )
-    if arr.size and (arr.min() < 0 or arr.max() >= num_classes):
-        bad = arr[(arr < 0) | (arr >= num_classes)][0]
-        raise ValueError(
-            f"{name} must hold class indices in [0, {num_classes}) for a model with "
-            f"{num_classes} classes, found {bad}"
-        )
-    return arr.astype(np.int64)
+    check_n_rows(arr.shape[0], n_rows, name, rows_name)
+    return arr
 
 
 def _check_model(model: Any) -> FastTextModel:
@@ -111,25 +87,11 @@ def _check_model(model: Any) -> FastTextModel:
 
 
 def _check_features(X: sp.csr_matrix, name: str, model: FastTextModel) -> None:
-    if X.shape[1] != model.num_features:
+    if X.shape[1] != model.n_features:
         raise ValueError(
             f"{name} has {X.shape[1]} columns but the model was built for "
-            f"{model.num_features} features; use the same fitted vectorizer"
+            f"{model.n_features} features; use the same fitted vectorizer"
         )
-
-
-def _check_texts(texts: Any, name: str) -> list[str]:
-    if isinstance(texts, (str, bytes)):
-        raise TypeError(f"{name} must be a sequence of strings, not a single {type(texts).__name__}")
-    if not isinstance(texts, Iterable):
-        raise TypeError(f"{name} must be a sequence of strings, got {type(texts).__name__}")
-    out = list(texts)
-    if not out:
-        raise ValueError(f"{name} is empty; give at least one text")
-    for i, t in enumerate(out):
-        if not isinstance(t, str):
-            raise TypeError(f"{name}[{i}] must be a str, got {type(t).__name__}")
-    return out
 
 
 # --------------------------------------------------------------------------- batches
@@ -189,7 +151,7 @@ def csr_to_bag(X: Any, *, dtype: torch.dtype = torch.float32) -> BagBatch:
     >>> bag.indices.tolist(), bag.offsets.tolist(), bag.per_sample_weights.tolist()
     ([0, 1, 2], [0, 1], [2.0, 1.0, 1.0])
     """
-    X = _check_sparse(X, "X").copy()
+    X = as_sparse_rows(X, "X").copy()
     if not (isinstance(dtype, torch.dtype) and dtype.is_floating_point):
         raise TypeError(f"dtype must be a floating torch.dtype, got {dtype!r}")
     X.sum_duplicates()
@@ -221,7 +183,7 @@ def iter_bag_batches(
     X : scipy.sparse matrix, shape (n_rows, n_features)
     y : array-like of int, shape (n_rows,), optional
         Labels; yielded as an ``int64`` tensor alongside each batch (``None``
-        when not given).  Any integers are accepted here (no range check).
+        when not given).  Any integers >= 0 are accepted here (no upper bound).
     batch_size : int, default 64
     shuffle : bool, default False
     seed : int, numpy Generator or None
@@ -239,18 +201,11 @@ def iter_bag_batches(
     >>> [(b.offsets.tolist(), t.tolist()) for b, t in iter_bag_batches(X, [0, 1, 1], batch_size=2)]
     [([0, 1], [0, 1]), ([0], [1])]
     """
-    X = _check_sparse(X, "X")
+    X = as_sparse_rows(X, "X")
     n = X.shape[0]
-    batch_size = _check_int(batch_size, "batch_size", minimum=1)
+    batch_size = check_size(batch_size, "batch_size")
     shuffle = check_bool(shuffle, "shuffle")
-    targets = None
-    if y is not None:
-        arr = np.asarray(y)
-        if arr.dtype == object or arr.dtype.kind not in "biu":
-            raise TypeError(f"y must hold integer class indices, got dtype {arr.dtype}")
-        if arr.ndim != 1 or arr.shape[0] != n:
-            raise ValueError(f"y must be 1-D with one label per row of X ({n}), got shape {arr.shape}")
-        targets = torch.from_numpy(arr.astype(np.int64))
+    targets = None if y is None else torch.from_numpy(_check_targets(y, "y", n, "X"))
     if not isinstance(seed, np.random.Generator):
         seed = check_seed(seed, allow_none=True)
     order = np.random.default_rng(seed).permutation(n) if shuffle else np.arange(n)
@@ -279,9 +234,9 @@ class FastTextModel(nn.Module):
 
     Parameters
     ----------
-    num_features : int
+    n_features : int
         Vocabulary size :math:`V` (columns of the vectorizer's output).
-    num_classes : int
+    n_classes : int
         Number of classes :math:`C \ge 2`.
     embedding_dim : int, default 32
         :math:`d`.
@@ -301,7 +256,7 @@ class FastTextModel(nn.Module):
     Examples
     --------
     >>> import torch
-    >>> model = FastTextModel(num_features=5, num_classes=3, embedding_dim=4, seed=0)
+    >>> model = FastTextModel(n_features=5, n_classes=3, embedding_dim=4, seed=0)
     >>> logits = model(torch.tensor([0, 2, 4]), torch.tensor([0, 2]), torch.tensor([1.0, 1.0, 0.5]))
     >>> tuple(logits.shape)
     (2, 3)
@@ -309,27 +264,26 @@ class FastTextModel(nn.Module):
 
     def __init__(
         self,
-        num_features: int,
-        num_classes: int,
-        embedding_dim: int = 32,
+        n_features: int,
+        n_classes: int,
         *,
+        embedding_dim: int = 32,
         sparse: bool = True,
         seed: int | None = None,
     ) -> None:
         super().__init__()
-        self.num_features = _check_int(num_features, "num_features", minimum=1)
-        self.num_classes = _check_int(num_classes, "num_classes", minimum=2)
-        self.embedding_dim = _check_int(embedding_dim, "embedding_dim", minimum=1)
-        if not isinstance(sparse, bool):
-            raise TypeError(f"sparse must be a bool, got {type(sparse).__name__}")
-        check_size_product("num_features * embedding_dim", self.num_features, self.embedding_dim)
-        check_size_product("num_classes * embedding_dim", self.num_classes, self.embedding_dim)
+        self.n_features = check_size(n_features, "n_features")
+        self.n_classes = check_size(n_classes, "n_classes", low=2)
+        self.embedding_dim = check_size(embedding_dim, "embedding_dim")
+        sparse = check_bool(sparse, "sparse")
+        check_size_product("n_features * embedding_dim", self.n_features, self.embedding_dim)
+        check_size_product("n_classes * embedding_dim", self.n_classes, self.embedding_dim)
         seed = check_seed(seed, allow_none=True)
         # skip_init: the default initialisers would draw from the global RNG; ours follow below.
         self.embedding = nn.utils.skip_init(
-            nn.EmbeddingBag, self.num_features, self.embedding_dim, mode="sum", sparse=sparse
+            nn.EmbeddingBag, self.n_features, self.embedding_dim, mode="sum", sparse=sparse
         )
-        self.linear = nn.utils.skip_init(nn.Linear, self.embedding_dim, self.num_classes)
+        self.linear = nn.utils.skip_init(nn.Linear, self.embedding_dim, self.n_classes)
         gen = torch.Generator().manual_seed(seed) if seed is not None else None
         bound = 1.0 / self.embedding_dim**0.5
         with torch.no_grad():
@@ -343,14 +297,14 @@ class FastTextModel(nn.Module):
         offsets: torch.Tensor,
         per_sample_weights: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        """Logits, shape (n_bags, num_classes); the arguments are those of a :class:`BagBatch`."""
+        """Logits, shape (n_bags, n_classes); the arguments are those of a :class:`BagBatch`."""
         for t, name in ((indices, "indices"), (offsets, "offsets")):
             if not isinstance(t, torch.Tensor) or t.dtype not in (torch.int64, torch.int32):
                 raise TypeError(f"{name} must be an int64 or int32 tensor, got {getattr(t, 'dtype', type(t).__name__)}")
             if t.ndim != 1:
                 raise ValueError(f"{name} must be 1-D, got shape {tuple(t.shape)}")
-        if indices.numel() and (int(indices.min()) < 0 or int(indices.max()) >= self.num_features):
-            raise ValueError(f"indices must lie in [0, num_features = {self.num_features})")
+        if indices.numel() and (int(indices.min()) < 0 or int(indices.max()) >= self.n_features):
+            raise ValueError(f"indices must lie in [0, n_features = {self.n_features})")
         if offsets.numel() == 0 or int(offsets[0]) != 0 or bool((offsets[1:] < offsets[:-1]).any()) or int(offsets[-1]) > indices.numel():
             raise ValueError("offsets must start at 0, be non-decreasing and not exceed len(indices)")
         if per_sample_weights is not None:
@@ -374,11 +328,11 @@ class FitHistory:
     train_loss: list[float] = field(default_factory=list)
     """Mean training objective of the epoch (with label smoothing if used)."""
     val_loss: list[float] = field(default_factory=list)
-    """Validation cross-entropy (NLL, never smoothed) after the epoch."""
+    """Validation cross-entropy (NLL, never smoothed) after the epoch (empty without validation)."""
     val_accuracy: list[float] = field(default_factory=list)
-    """Validation accuracy after the epoch."""
+    """Validation accuracy after the epoch (empty without validation)."""
     best_epoch: int = -1
-    """0-based index of the epoch whose weights were restored."""
+    """0-based index of the epoch whose weights were restored (the last one without validation)."""
     stopped_early: bool = False
     """Whether training stopped before ``epochs`` because of ``patience``."""
 
@@ -403,8 +357,8 @@ def train_fasttext(
     model: FastTextModel,
     X_train: Any,
     y_train: Any,
-    X_val: Any,
-    y_val: Any,
+    X_val: Any = None,
+    y_val: Any = None,
     *,
     epochs: int = 10,
     batch_size: int = 64,
@@ -437,7 +391,9 @@ def train_fasttext(
     computed; the weights of the epoch with the lowest validation NLL are kept,
     and training stops once ``patience`` epochs in a row failed to improve it by
     more than ``min_delta``.  On return the model holds the best epoch's
-    weights (and is in eval mode).
+    weights (and is in eval mode).  Without validation data (``X_val`` and
+    ``y_val`` both ``None``) all ``epochs`` run and the weights of the last
+    epoch (with a finite training loss) are kept.
 
     Optimiser: :class:`torch.optim.Adam` on the dense parameters, plus
     :class:`torch.optim.SparseAdam` on the embedding when the model has
@@ -453,10 +409,13 @@ def train_fasttext(
     ----------
     model : FastTextModel
         Trained in place.
-    X_train, X_val : scipy.sparse matrix, shape (n, model.num_features)
-        Rows from the same fitted vectorizer.
-    y_train, y_val : array-like of int
-        Class indices in ``[0, model.num_classes)``.
+    X_train : scipy.sparse matrix, shape (n, model.n_features)
+        Rows from a fitted vectorizer.
+    y_train : array-like of int, shape (n,)
+        Class indices in ``[0, model.n_classes)``.
+    X_val, y_val : sparse matrix and array-like of int, optional
+        Validation rows (from the same vectorizer) and their class indices,
+        for early stopping; give both or neither.
     epochs : int, default 10
         Maximum number of passes over the training set.
     batch_size : int, default 64
@@ -490,24 +449,26 @@ def train_fasttext(
     1.0
     """
     model = _check_model(model)
-    Xtr = _check_sparse(X_train, "X_train")
-    Xva = _check_sparse(X_val, "X_val")
+    Xtr = as_sparse_rows(X_train, "X_train")
     _check_features(Xtr, "X_train", model)
-    _check_features(Xva, "X_val", model)
-    ytr = _check_targets(y_train, "y_train", Xtr.shape[0], "X_train", model.num_classes)
-    yva = _check_targets(y_val, "y_val", Xva.shape[0], "X_val", model.num_classes)
-    epochs = _check_int(epochs, "epochs", minimum=1)
-    batch_size = _check_int(batch_size, "batch_size", minimum=1)
+    ytr = _check_targets(y_train, "y_train", Xtr.shape[0], "X_train", model.n_classes)
+    validate = X_val is not None or y_val is not None
+    if validate:
+        if X_val is None or y_val is None:
+            raise ValueError("X_val and y_val go together: give both (early stopping) or neither")
+        Xva = as_sparse_rows(X_val, "X_val")
+        _check_features(Xva, "X_val", model)
+        yva = _check_targets(y_val, "y_val", Xva.shape[0], "X_val", model.n_classes)
+    epochs = check_size(epochs, "epochs")
+    batch_size = check_size(batch_size, "batch_size")
     lr = check_positive(lr, "lr")
     label_smoothing = check_probability(label_smoothing, "label_smoothing", closed_right=False)
     feature_dropout = check_probability(feature_dropout, "feature_dropout", closed_right=False)
-    patience = _check_int(patience, "patience", minimum=1)
+    patience = check_size(patience, "patience")
     min_delta = check_positive(min_delta, "min_delta", allow_zero=True)
     seed = check_seed(seed)
-    if not isinstance(progress, bool):
-        raise TypeError(f"progress must be a bool, got {type(progress).__name__}")
-    if not isinstance(desc, str):
-        raise TypeError(f"desc must be a str, got {type(desc).__name__}")
+    progress = check_bool(progress, "progress")
+    desc = check_string(desc, "desc")
 
     dtype = model.embedding.weight.dtype
     emb_params = list(model.embedding.parameters())
@@ -522,8 +483,9 @@ def train_fasttext(
 
     rng = np.random.default_rng(seed)
     dropout_gen = torch.Generator().manual_seed(seed)
-    val_bag = csr_to_bag(Xva, dtype=dtype)
-    val_y = torch.from_numpy(yva)
+    if validate:
+        val_bag = csr_to_bag(Xva, dtype=dtype)
+        val_y = torch.from_numpy(yva)
     history = FitHistory()
     best_loss = float("inf")
     best_state: dict[str, torch.Tensor] | None = None
@@ -559,28 +521,33 @@ def train_fasttext(
                     opt.step()
                 total += loss.item() * len(target)
                 count += len(target)
-            val_loss, val_acc = _mean_val(model, val_bag, val_y)
             history.train_loss.append(total / count)
-            history.val_loss.append(val_loss)
-            history.val_accuracy.append(val_acc)
+            postfix = f"train {total / count:.3f}"
+            if validate:
+                val_loss, val_acc = _mean_val(model, val_bag, val_y)
+                history.val_loss.append(val_loss)
+                history.val_accuracy.append(val_acc)
+                postfix += f"  val NLL {val_loss:.3f}  val acc {val_acc:.3f}"
+            else:  # no early stopping: the last epoch is kept, if its training loss is finite
+                val_loss = total / count if np.isfinite(total / count) else float("inf")
+                best_loss = float("inf")
             if val_loss < best_loss - min_delta:
                 best_loss, waited = val_loss, 0
                 history.best_epoch = epoch
                 best_state = copy.deepcopy(model.state_dict())
             else:
                 waited += 1
-            bar.set_postfix_str(
-                f"train {total / count:.3f}  val NLL {val_loss:.3f}  val acc {val_acc:.3f}", refresh=False
-            )
+            bar.set_postfix_str(postfix, refresh=False)
             bar.update(1)
-            if waited >= patience:
+            if validate and waited >= patience:
                 history.stopped_early = epoch < epochs - 1
                 break
     finally:
         bar.close()
     if best_state is None:
         raise ValueError(
-            "training diverged: the validation loss was never finite; lower lr (or rescale X_train)"
+            "training diverged: the validation loss was never finite (the training loss, without "
+            "validation data); lower lr (or rescale X_train)"
         )
     model.load_state_dict(best_state)
     model.eval()
@@ -596,13 +563,13 @@ def predict_logits(model: FastTextModel, X: Any, *, batch_size: int = 8192) -> n
     Parameters
     ----------
     model : FastTextModel
-    X : scipy.sparse matrix, shape (n, model.num_features)
+    X : scipy.sparse matrix, shape (n, model.n_features)
     batch_size : int, default 8192
         Rows per forward pass (memory only; results agree up to float32 rounding).
 
     Returns
     -------
-    numpy.ndarray, shape (n, model.num_classes)
+    numpy.ndarray, shape (n, model.n_classes)
 
     Examples
     --------
@@ -612,9 +579,9 @@ def predict_logits(model: FastTextModel, X: Any, *, batch_size: int = 8192) -> n
     [0.0, 0.0]
     """
     model = _check_model(model)
-    X = _check_sparse(X, "X")
+    X = as_sparse_rows(X, "X")
     _check_features(X, "X", model)
-    batch_size = _check_int(batch_size, "batch_size", minimum=1)
+    batch_size = check_size(batch_size, "batch_size")
     dtype = model.embedding.weight.dtype
     was_training = model.training
     model.eval()
@@ -634,7 +601,7 @@ def predict_proba(
     Parameters
     ----------
     model : FastTextModel
-    X : scipy.sparse matrix, shape (n, model.num_features)
+    X : scipy.sparse matrix, shape (n, model.n_features)
     temperature : float > 0, default 1
         :math:`T` of temperature scaling (Guo et al., 2017); :math:`T > 1`
         softens, :math:`T < 1` sharpens, the argmax never changes.
@@ -642,7 +609,7 @@ def predict_proba(
 
     Returns
     -------
-    numpy.ndarray, shape (n, model.num_classes), rows summing to 1.
+    numpy.ndarray, shape (n, model.n_classes), rows summing to 1.
 
     Examples
     --------
@@ -661,41 +628,71 @@ def predict_proba(
 # --------------------------------------------------------------------------- estimator
 
 
-class FastTextClassifier:
-    r"""Texts and labels in, probabilities out: a fitted vectorizer + :class:`FastTextModel`.
+class FastTextClassifier(ClassifierMixin, BaseEstimator):
+    r"""Texts and labels in, probabilities out: a text vectorizer + :class:`FastTextModel`.
 
-    The vectorizer (a *fitted* scikit-learn ``CountVectorizer`` /
-    ``TfidfVectorizer`` or anything with ``transform`` returning sparse rows)
-    is used as is, so the torch model sees the very features the scikit-learn
-    baselines were trained on.  Labels may be any sortable values; they are
-    encoded as indices into ``classes_`` (sorted, as in scikit-learn).
+    A scikit-learn classifier whose input ``X`` is a sequence of raw texts.
+    ``fit`` fits a clone of ``vectorizer`` on the training texts (wrap an
+    already fitted vectorizer in :class:`sklearn.frozen.FrozenEstimator` to
+    use it as is, so the torch model sees the very features other models were
+    trained on), encodes the labels with
+    :class:`sklearn.preprocessing.LabelEncoder` (any hashable labels of one
+    type; ``predict`` returns them) and trains a :class:`FastTextModel` with
+    :func:`train_fasttext`, early-stopping on the validation NLL.
+
+    The validation data are ``eval_set=(texts, labels)`` when given to
+    ``fit``; otherwise a stratified ``validation_fraction`` of the training
+    data drawn with ``seed`` is held out, as
+    :class:`sklearn.neural_network.MLPClassifier` does with
+    ``early_stopping=True``; ``validation_fraction=None`` trains all
+    ``epochs`` on all of it without early stopping.
 
     Parameters
     ----------
-    vectorizer : fitted scikit-learn vectorizer
+    vectorizer : scikit-learn text vectorizer, optional
+        Anything with ``fit`` and ``transform`` that maps texts to sparse
+        rows.  Default: ``CountVectorizer(analyzer="char", ngram_range=(1, 2))``.
     embedding_dim, sparse :
         See :class:`FastTextModel`.
-    epochs, batch_size, lr, label_smoothing, feature_dropout, patience, min_delta, progress, desc :
+    label_smoothing, feature_dropout, lr, batch_size, epochs :
+        See :func:`train_fasttext`.
+    validation_fraction : float in (0, 1) or None, default 0.1
+        Share of the training data held out for early stopping when ``fit``
+        gets no ``eval_set``.
+    patience, min_delta, progress, desc :
         See :func:`train_fasttext`.
     seed : int, default 0
-        Seeds both the initialisation and the shuffling.
+        Seeds the initialisation, the shuffling and the validation split.
 
     Attributes
     ----------
     classes_ : numpy.ndarray
-        The labels seen in ``fit``, sorted.
+        The labels seen in ``fit``, sorted (``LabelEncoder.classes_``).
+    vectorizer_ : the fitted vectorizer
     model_ : FastTextModel
         The trained model (best validation epoch).
     history_ : FitHistory
 
+    Notes
+    -----
+    scikit-learn's estimator checks (:func:`sklearn.utils.estimator_checks.check_estimator`)
+    feed numeric 2-D arrays, and this estimator's input is raw text; so its
+    tags say ``input_tags.two_d_array=False, string=True`` (``check_estimator`` then
+    skips it).  The test suite runs every check against it anyway; the
+    API checks (cloning, ``get_params``/``set_params``, ``__init__`` only
+    storing parameters, ``NotFittedError`` before ``fit``, tags, repr,
+    pickling) pass, and the checks that do not apply are those that fit or
+    predict on numeric arrays (they get a ``TypeError``: ``X[0] must be a
+    str``), those that check ``n_features_in_`` (a text has no fixed number of
+    features) and those that test ``sample_weight`` (not supported).
+    ``tests/test_text.py`` lists each of them with its reason.
+
     Examples
     --------
-    >>> from sklearn.feature_extraction.text import CountVectorizer
     >>> texts = ["很好", "不错", "很差", "太差"] * 3
     >>> labels = ["pos", "pos", "neg", "neg"] * 3
-    >>> vec = CountVectorizer(analyzer="char").fit(texts)
-    >>> clf = FastTextClassifier(vec, embedding_dim=4, epochs=40, lr=0.1, patience=40, progress=False)
-    >>> clf.fit(texts, labels, texts, labels).predict(["很好", "太差"]).tolist()
+    >>> clf = FastTextClassifier(embedding_dim=4, epochs=40, lr=0.1, patience=40, progress=False)
+    >>> clf.fit(texts, labels, eval_set=(texts, labels)).predict(["很好", "太差"]).tolist()
     ['pos', 'neg']
     >>> clf.classes_.tolist()
     ['neg', 'pos']
@@ -703,84 +700,51 @@ class FastTextClassifier:
 
     def __init__(
         self,
-        vectorizer: Any,
+        vectorizer=None,
         *,
-        embedding_dim: int = 32,
-        sparse: bool = True,
-        epochs: int = 10,
-        batch_size: int = 64,
-        lr: float = 2e-3,
-        label_smoothing: float = 0.0,
-        feature_dropout: float = 0.0,
-        patience: int = 2,
-        min_delta: float = 0.0,
-        seed: int = 0,
-        progress: bool = True,
-        desc: str = "fastText",
-    ) -> None:
-        if not hasattr(vectorizer, "transform"):
-            raise TypeError(
-                f"vectorizer must be a fitted scikit-learn vectorizer with a transform method, "
-                f"got {type(vectorizer).__name__}"
-            )
-        # the settings train_fasttext checks, checked here too: a bad one fails at construction
-        _check_int(embedding_dim, "embedding_dim", minimum=1)
-        _check_int(epochs, "epochs", minimum=1)
-        _check_int(batch_size, "batch_size", minimum=1)
-        _check_int(patience, "patience", minimum=1)
-        check_positive(lr, "lr")
-        check_probability(label_smoothing, "label_smoothing", closed_right=False)
-        check_probability(feature_dropout, "feature_dropout", closed_right=False)
-        check_positive(min_delta, "min_delta", allow_zero=True)
-        check_seed(seed)
-        check_bool(sparse, "sparse")
-        check_bool(progress, "progress")
+        embedding_dim=32,
+        sparse=True,
+        label_smoothing=0.0,
+        feature_dropout=0.0,
+        lr=2e-3,
+        batch_size=64,
+        epochs=10,
+        validation_fraction=0.1,
+        patience=2,
+        min_delta=0.0,
+        seed=0,
+        progress=True,
+        desc="fastText",
+    ):  # scikit-learn style: no annotations, __init__ only stores
         self.vectorizer = vectorizer
         self.embedding_dim = embedding_dim
         self.sparse = sparse
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
         self.label_smoothing = label_smoothing
         self.feature_dropout = feature_dropout
+        self.lr = lr
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.validation_fraction = validation_fraction
         self.patience = patience
         self.min_delta = min_delta
         self.seed = seed
         self.progress = progress
         self.desc = desc
 
-    def _transform(self, texts: Any, name: str) -> sp.csr_matrix:
-        texts = _check_texts(texts, name)
-        try:
-            X = self.vectorizer.transform(texts)
-        except Exception as exc:
-            from sklearn.exceptions import NotFittedError
+    def __sklearn_tags__(self):  # noqa: D105 - scikit-learn protocol
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.input_tags.sparse = False
+        tags.non_deterministic = False
+        return tags
 
-            if isinstance(exc, NotFittedError):
-                raise ValueError(
-                    "vectorizer is not fitted; fit it on the training texts first "
-                    "(the same fitted vectorizer then feeds every model)"
-                ) from exc
-            raise
-        return _check_sparse(X, f"vectorizer.transform({name})")
+    def _transform(self, texts: Any, name: str) -> sp.csr_matrix:
+        X = self.vectorizer_.transform(as_texts(texts, name))
+        return as_sparse_rows(X, f"vectorizer.transform({name})")
 
     def _encode(self, labels: Any, name: str, n: int, texts_name: str) -> np.ndarray:
-        if isinstance(labels, (str, bytes)):
-            raise TypeError(f"{name} must be a sequence of labels, not a single {type(labels).__name__}")
-        try:
-            arr = np.asarray(list(labels) if not isinstance(labels, np.ndarray) else labels)
-        except TypeError:
-            raise TypeError(f"{name} must be a sequence of labels, got {type(labels).__name__}") from None
-        if arr.dtype.kind == "c":
-            raise TypeError(f"{name} must hold real numbers or strings, got complex numbers")
-        if arr.dtype.kind == "f" and not np.isfinite(arr).all():
-            raise ValueError(f"{name} contains NaN or an infinity; every text needs a label")
-        if arr.ndim != 1:
-            raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
-        if arr.shape[0] != n:
-            raise ValueError(f"{name} has {arr.shape[0]} labels but {texts_name} has {n} texts; they must match")
-        if not hasattr(self, "classes_"):  # fitting: this defines the classes
-            return arr
+        arr = as_labels(labels, name, n, texts_name)
         known = np.isin(arr, self.classes_)
         if not known.all():
             unknown = sorted({str(v) for v in arr[~known]})
@@ -788,53 +752,91 @@ class FastTextClassifier:
                 f"{name} contains labels not seen in training: {unknown[:5]}"
                 f"{' ...' if len(unknown) > 5 else ''}; known classes are {self.classes_.tolist()}"
             )
-        return np.searchsorted(self.classes_, arr)
+        return self._label_encoder.transform(arr)
 
-    def fit(self, texts: Any, labels: Any, val_texts: Any, val_labels: Any) -> FastTextClassifier:
-        """Train on (``texts``, ``labels``), early-stopping on (``val_texts``, ``val_labels``)."""
-        for attr in ("classes_", "model_", "history_"):
+    def fit(self, X: Any, y: Any, *, eval_set: tuple[Any, Any] | None = None) -> FastTextClassifier:
+        """Train on texts ``X`` with labels ``y``, early-stopping on ``eval_set`` (or a held-out share).
+
+        Parameters
+        ----------
+        X : sequence of str
+        y : array-like, shape (len(X),)
+            Class labels (at least two distinct).
+        eval_set : (sequence of str, array-like), optional
+            Validation texts and labels for early stopping; when given,
+            ``validation_fraction`` is not used and all of ``X`` is trained on.
+
+        Returns
+        -------
+        self
+        """
+        from sklearn.base import clone
+        from sklearn.feature_extraction.text import CountVectorizer
+        from sklearn.model_selection import train_test_split
+        from sklearn.preprocessing import LabelEncoder
+
+        for attr in ("classes_", "vectorizer_", "model_", "history_", "_label_encoder"):
             self.__dict__.pop(attr, None)
-        X = self._transform(texts, "texts")
-        raw = self._encode(labels, "labels", X.shape[0], "texts")
-        if raw.dtype == object:
-            try:
-                sorted(set(raw.tolist()))
-            except TypeError as exc:
-                raise TypeError(f"labels must be mutually comparable (sortable): {exc}") from exc
-        classes = np.unique(raw)
-        if classes.size < 2:
-            raise ValueError(f"labels must contain at least 2 classes, got {classes.tolist()}")
-        self.classes_ = classes
-        y = np.searchsorted(classes, raw)
-        Xv = self._transform(val_texts, "val_texts")
-        yv = self._encode(val_labels, "val_labels", Xv.shape[0], "val_texts")
-        model = FastTextModel(
-            X.shape[1], classes.size, self.embedding_dim, sparse=self.sparse, seed=self.seed
-        )
+        vectorizer = self.vectorizer
+        if vectorizer is None:
+            vectorizer = CountVectorizer(analyzer="char", ngram_range=(1, 2))
+        if not (hasattr(vectorizer, "fit") and hasattr(vectorizer, "transform")):
+            raise TypeError(
+                f"vectorizer must be a scikit-learn text vectorizer (with fit and transform), "
+                f"got {type(vectorizer).__name__}"
+            )
+        embedding_dim = check_size(self.embedding_dim, "embedding_dim")
+        sparse = check_bool(self.sparse, "sparse")
+        fraction = self.validation_fraction
+        if fraction is not None:
+            fraction = check_number(fraction, "validation_fraction", low=0.0, high=1.0, low_open=True, high_open=True)
+        seed = check_seed(self.seed)
+        texts = as_texts(X, "X")
+        labels = as_labels(y, "y", len(texts), "X")
+        encoder = LabelEncoder().fit(labels)
+        if encoder.classes_.size < 2:
+            raise ValueError(f"y must contain at least 2 classes, got {encoder.classes_.tolist()}")
+        self.classes_, self._label_encoder = encoder.classes_, encoder
+        codes = encoder.transform(labels)
+        if eval_set is not None:
+            if not (isinstance(eval_set, (tuple, list)) and len(eval_set) == 2):
+                raise TypeError("eval_set must be a pair (validation texts, validation labels)")
+            val_texts = as_texts(eval_set[0], "eval_set[0]")
+            val_codes = self._encode(eval_set[1], "eval_set[1]", len(val_texts), "eval_set[0]")
+        elif fraction is not None:
+            # a stratified split, seeded like the rest of the fit (MLPClassifier's early_stopping)
+            split_seed = int(np.random.default_rng(seed).integers(2**32))
+            train_idx, val_idx = train_test_split(
+                np.arange(len(texts)), test_size=fraction, random_state=split_seed, stratify=codes
+            )
+            val_texts, val_codes = [texts[i] for i in val_idx], codes[val_idx]
+            texts, codes = [texts[i] for i in train_idx], codes[train_idx]
+        else:
+            val_texts, val_codes = None, None
+        self.vectorizer_ = clone(vectorizer).fit(texts, codes)
+        Xtr = self._transform(texts, "X")
+        Xva = None if val_texts is None else self._transform(val_texts, "eval_set[0]")
+        model = FastTextModel(Xtr.shape[1], self.classes_.size, embedding_dim=embedding_dim, sparse=sparse, seed=seed)
         self.history_ = train_fasttext(
-            model, X, y, Xv, yv,
+            model, Xtr, codes, Xva, val_codes,
             epochs=self.epochs, batch_size=self.batch_size, lr=self.lr,
             label_smoothing=self.label_smoothing, feature_dropout=self.feature_dropout, patience=self.patience,
-            min_delta=self.min_delta, seed=self.seed, progress=self.progress, desc=self.desc,
+            min_delta=self.min_delta, seed=seed, progress=self.progress, desc=self.desc,
         )  # fmt: skip
         self.model_ = model
         return self
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "model_"):
-            raise ValueError("this FastTextClassifier is not fitted yet; call fit first")
-
-    def predict_logits(self, texts: Any) -> np.ndarray:
+    def predict_logits(self, X: Any) -> np.ndarray:
         """Logits, shape (n_texts, n_classes), columns in the order of ``classes_``."""
-        self._check_fitted()
-        return predict_logits(self.model_, self._transform(texts, "texts"))
+        check_is_fitted(self, "model_")
+        return predict_logits(self.model_, self._transform(X, "X"))
 
-    def predict_proba(self, texts: Any, *, temperature: float = 1.0) -> np.ndarray:
+    def predict_proba(self, X: Any, *, temperature: float = 1.0) -> np.ndarray:
         """Probabilities ``softmax(logits / temperature)``, columns in the order of ``classes_``."""
-        self._check_fitted()
-        return predict_proba(self.model_, self._transform(texts, "texts"), temperature=temperature)
+        check_is_fitted(self, "model_")
+        return predict_proba(self.model_, self._transform(X, "X"), temperature=temperature)
 
-    def predict(self, texts: Any) -> np.ndarray:
-        """The most probable label of each text."""
-        self._check_fitted()
-        return self.classes_[self.predict_logits(texts).argmax(axis=1)]
+    def predict(self, X: Any) -> np.ndarray:
+        """The most probable label of each text (one of ``classes_``)."""
+        logits = self.predict_logits(X)
+        return self.classes_[logits.argmax(axis=1)]

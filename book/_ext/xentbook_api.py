@@ -46,6 +46,10 @@ def api_lines(module_name: str, namespace: str) -> list[str]:
         lines.append(f".. auto{kind}:: {home}.{name}")
         if kind in ("class", "exception"):
             lines.append("   :members:")
+            # scikit-learn generates set_<method>_request (metadata routing) on every estimator
+            routing = sorted(n for n in vars(obj) if n.startswith("set_") and n.endswith("_request"))
+            if routing:
+                lines.append(f"   :exclude-members: {', '.join(routing)}")
         elif kind == "data":
             lines.append("   :no-value:")
         lines.append("")

@@ -1,7 +1,8 @@
 """Measuring the accuracy of the softmax family against an mpmath reference.
 
-Used by ``tests/test_numerics.py`` and ``benchmarks/bench_losses.py`` so that
-the test and the benchmark measure the same thing on the same inputs.
+Test tooling (it needs mpmath), not part of the installed package.  Used by
+``tests/test_numerics.py``, ``benchmarks/bench_losses.py`` and the derivations
+chapter, so that they measure the same thing on the same inputs.
 
 The measure
 -----------
