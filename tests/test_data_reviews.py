@@ -188,7 +188,7 @@ def test_audit_review_split_real(reviews):
 
 
 def test_reviews_errors(reviews):
-    with pytest.raises(ValueError, match="same length"):
+    with pytest.raises(ValueError, match="they must match"):
         Reviews(("a", "b"), [1])
     with pytest.raises(ValueError, match="labels must hold values <= 1"):
         Reviews(("a",), [2])

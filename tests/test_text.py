@@ -575,7 +575,7 @@ def test_classifier_init_only_stores_parameters():
         ([], [], None, ValueError, "X is empty"),
         (TEXTS, LABELS, ([], []), ValueError, r"eval_set\[0\] is empty"),
         ("质量很好", LABELS, None, TypeError, "X must be a sequence of strings, not a single str"),
-        (TEXTS[:-1] + [3], LABELS, None, TypeError, r"X\[7\] must be a str, got int"),
+        (TEXTS[:-1] + [3], LABELS, None, TypeError, r"X\[7\] is int"),
         (42, LABELS, None, TypeError, "X must be a sequence of strings, got int"),
         (np.ones((8, 2)), LABELS, None, ValueError, "X must be a 1-D sequence of strings"),
         (TEXTS, LABELS[:-1], None, ValueError, "y has 7 labels but X has 8 rows"),

@@ -101,10 +101,6 @@ def _check_shapes(hidden: Any, weight: Any, bias: Any, target: Any) -> None:
         raise ValueError(f"target must have shape (N,) = ({hidden.shape[0]},), got {tuple(target.shape)}")
 
 
-#: the range check of class-index targets (``xentbook.nn`` imports it under this name)
-_check_target_range = check_class_indices
-
-
 # ----------------------------------------------------------------------------
 # the block sweep, written once for NumPy arrays and torch tensors
 # ----------------------------------------------------------------------------
@@ -236,7 +232,7 @@ def _prepare_numpy(hidden: Any, weight: Any, bias: Any, target: Any, ignore_inde
     for arr, name in ((H, "hidden"), (W, "weight"), (b, "bias")):
         if arr is not None:
             check_finite(arr, name)
-    valid = _check_target_range(t, W.shape[0], ignore_index)
+    valid = check_class_indices(t, W.shape[0], ignore_index)
     dtype = np.result_type(H.dtype, W.dtype, *(() if b is None else (b.dtype,)))
     f64 = lambda a: None if a is None else np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
     return f64(H), f64(W), f64(b), np.where(valid, t, 0), valid, dtype

@@ -35,12 +35,11 @@ from ._validation import (
     check_broadcasts_to,
     check_finite,
     check_int,
-    check_nonnegative,
     check_probability,
     check_reduction,
     check_result_finite,
+    check_range,
     check_same_shape,
-    check_unit_interval,
     stable_sum,
 )
 from .numerics import _lse_parts, _sigmoid_pair, _softplus_pair
@@ -440,13 +439,13 @@ def prepare_binary(logits: Any, target: Any, weight: Any, pos_weight: Any, reduc
     reduction = check_reduction(reduction)
     t = as_float_array(target, "target", allow_bool=True)  # bool: observed 0/1 outcomes
     check_same_shape(t, x, "target", logits_name)
-    check_unit_interval(t, "target")
+    check_range(t, "target", high=1.0, what="a probability of the positive class")
     ws = []
     for name, val in (("weight", weight), ("pos_weight", pos_weight)):
         a = None if val is None else as_float_array(val, name)
         if a is not None:
             check_broadcasts_to(a, x.shape, name, "the logits' shape")
-            check_nonnegative(a, name)
+            check_range(a, name)
             a = a.astype(np.float64)
         ws.append(a)
     return _BinaryProblem(x.astype(np.float64), t.astype(np.float64), ws[0], ws[1], x.dtype, reduction)

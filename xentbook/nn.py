@@ -37,26 +37,27 @@ from ._validation import (
     as_float_array,
     as_int_array,
     as_priors,
-    as_sampling_weights,
     check_alpha,
     check_callable,
+    check_class_indices,
     check_finite,
     check_gamma,
     check_instance,
     check_int,
-    check_nonnegative,
     check_number,
     check_probability,
     check_q,
+    check_range,
     check_result_finite,
     check_reduction,
+    check_sample_weight,
     check_seed,
     check_shape,
     check_size,
     check_size_product,
     check_tau,
 )
-from .linear_ce import _check_options, _check_shapes, _check_target_range, _per_token, _sweep
+from .linear_ce import _check_options, _check_shapes, _per_token, _sweep
 from .losses import prepare_binary, prepare_multiclass
 
 __all__ = [
@@ -361,7 +362,7 @@ class SigmoidFocalLoss(nn.Module):
         self.gamma = check_gamma(gamma)
         w = None if weight is None else as_float_array(_array(weight), "weight")
         if w is not None:
-            check_nonnegative(w, "weight")
+            check_range(w, "weight")
         self.register_buffer("weight", None if w is None else torch.as_tensor(w, dtype=torch.float64))
         self.reduction = check_reduction(reduction)
 
@@ -502,7 +503,7 @@ def fit_full_batch(
     yt = torch.as_tensor(ya, dtype=torch.int64) if ya.dtype.kind in "iu" else torch.as_tensor(ya, dtype=Xt.dtype)
     sampler = None
     if sampling_weights is not None:
-        sw = as_sampling_weights(sampling_weights, ya.shape[0])
+        sw = check_sample_weight(sampling_weights, ya.shape[0], name="sampling_weights")
         gen = torch.Generator().manual_seed(seed)
         sampler = torch.utils.data.WeightedRandomSampler(
             torch.as_tensor(sw), num_samples=len(ya), replacement=True, generator=gen
@@ -683,7 +684,7 @@ def linear_cross_entropy(hidden: Tensor, weight: Tensor, target: Tensor, bias: T
     for t, name in floats:
         check_finite(_numpy(t, name), name)
     y = target.to(device=hidden.device, dtype=torch.int64)
-    valid = _check_target_range(y, weight.shape[0], ignore_index)
+    valid = check_class_indices(y, weight.shape[0], ignore_index)
     y = torch.where(valid, y, torch.zeros((), dtype=torch.int64, device=y.device))
     needs = any(t is not None and t.requires_grad for t in (hidden, weight, bias))
     eager = torch.is_grad_enabled() and needs and reduction != "none"
