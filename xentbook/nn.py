@@ -57,7 +57,7 @@ from ._validation import (
     check_size_product,
     check_tau,
 )
-from .linear_ce import _check_options, _check_shapes, _per_token, _sweep
+from .linear_ce import _check_no_overflow, _check_options, _check_shapes, _per_token, _sweep
 from .losses import prepare_binary, prepare_multiclass
 
 __all__ = [
@@ -569,6 +569,10 @@ class _TorchOps:
     def addmm_(out: Tensor, a: Tensor, b: Tensor) -> None:
         out.addmm_(a, b)
 
+    @staticmethod
+    def all_finite(a: Tensor) -> bool:
+        return bool(torch.isfinite(a).all())
+
 
 def _row_scale(valid: Tensor, reduction: str, dtype: torch.dtype) -> Tensor:
     """d(reduced loss)/d(loss of row n): 1/n_valid (mean) or 1, and 0 on ignored rows."""
@@ -592,6 +596,8 @@ class _LinearCrossEntropy(torch.autograd.Function):
     def forward(ctx, H, W, b, y, valid, eps, zl, reduction, cn, cv, eager):  # type: ignore[override]
         scale = _row_scale(valid, reduction, H.dtype)
         stats, grads = _sweep(_TorchOps, H, W, b, y, eps, zl, cn, cv, scale=scale if eager else None)
+        dtype = str(H.dtype).removeprefix("torch.")
+        _check_no_overflow(_TorchOps, stats, valid, eps, zl, W.shape[0], dtype, grads or ())
         per = _per_token(stats, valid, eps, zl, W.shape[0])
         loss = _reduce(per, reduction, valid.sum())  # 0/0 = NaN when every target is ignored, as torch
         ctx.opts = (eps, zl, reduction, cn, cv, eager, b is not None)
@@ -611,6 +617,7 @@ class _LinearCrossEntropy(torch.autograd.Function):
             H, W, b, y, valid, lse, zy, zsum = ctx.saved_tensors
             scale = _row_scale(valid, reduction, H.dtype) * grad_out
             _, grads = _sweep(_TorchOps, H, W, b, y, eps, zl, cn, cv, stats=(lse, zy, zsum), scale=scale)
+            _check_no_overflow(_TorchOps, (lse, zy, zsum), valid, eps, zl, W.shape[0], str(H.dtype).removeprefix("torch."), grads)
         gH, gW, gb = grads
         return gH, gW, gb if has_bias else None, None, None, None, None, None, None, None, None
 
