@@ -514,11 +514,16 @@ def judge_call(fn: Callable[[], Any], spec: Spec, kwargs: dict, mutated: list[Ar
         if inside and isinstance(exc, spec.documented):
             return Outcome(True, "error", f"documented {type(exc).__name__}")
         if not inside:
-            if isinstance(exc, TypeError) and _CALL_BINDING.search(msg) and len(tb) <= 2:
+            # Python's own error binding the arguments: raised in the caller's frame (the engine's,
+            # or a spec's ``call`` wrapper in the registry that forwards them)
+            caller = len(tb) <= 2 or os.path.basename(last.filename) == "fuzz_registry.py"
+            if isinstance(exc, TypeError) and _CALL_BINDING.search(msg) and caller:
                 return Outcome(True, "error", "python call binding")
             where = f"{os.path.basename(last.filename)}:{last.lineno}" if last else "?"
             return Outcome(False, f"foreign {type(exc).__name__}", f"raised in {where}: {msg[:160]}")
         names = [n for a in mutated for n in (a.name, *a.aliases)]
+        # a ``name`` argument is the label the messages give another argument: its value names it
+        names += [v for k, v in kwargs.items() if k == "name" and isinstance(v, str) and v.strip()]
         if families and any(f in RELATIONAL for f in families):
             names += [a.name for a in spec.args]
         if mutated and not names_argument(msg, names):

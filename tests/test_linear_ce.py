@@ -364,3 +364,12 @@ def test_torch_overflow_is_a_clear_error_not_nan():
     for requires_grad in (True, False):
         with pytest.raises(ValueError, match="z_loss is too large"):
             torch_lce(H.detach().requires_grad_(requires_grad), W, y, z_loss=1e308)
+
+
+@needs_torch
+def test_torch_none_inputs_are_type_errors():
+    """hidden=None or weight=None (fuzz): a TypeError naming it, not an AttributeError."""
+    base = dict(hidden=torch.tensor(H0), weight=torch.tensor(W0), target=torch.as_tensor(Y0))
+    for name in ("hidden", "weight"):
+        with pytest.raises(TypeError, match=f"{name} must be a floating torch.Tensor"):
+            torch_lce(**{**base, name: None})

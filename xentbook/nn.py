@@ -676,7 +676,8 @@ def linear_cross_entropy(hidden: Tensor, weight: Tensor, target: Tensor, bias: T
     ignore_index, eps, reduction, zl, cn, cv = _check_options(
         ignore_index, label_smoothing, reduction, z_loss, chunk_size, vocab_chunk
     )
-    floats = [(t, name) for t, name in ((hidden, "hidden"), (weight, "weight"), (bias, "bias")) if t is not None]
+    floats = [(t, name) for t, name in ((hidden, "hidden"), (weight, "weight"), (bias, "bias"))
+              if t is not None or name != "bias"]  # only bias is optional
     for t, name in floats:
         check_instance(t, name, Tensor, what="a floating torch.Tensor", when=Tensor.is_floating_point)
     check_instance(target, "target", Tensor, what="a torch.Tensor of integer class indices",

@@ -750,7 +750,8 @@ class FastTextClassifier(ClassifierMixin, BaseEstimator):
             unknown = sorted({str(v) for v in arr[~known]})
             raise ValueError(
                 f"{name} contains labels not seen in training: {unknown[:5]}"
-                f"{' ...' if len(unknown) > 5 else ''}; known classes are {self.classes_.tolist()}"
+                f"{' ...' if len(unknown) > 5 else ''}; the classes of the training labels (fit's y) are "
+                f"{self.classes_.tolist()}"
             )
         return self._label_encoder.transform(arr)
 
@@ -806,9 +807,15 @@ class FastTextClassifier(ClassifierMixin, BaseEstimator):
         elif fraction is not None:
             # a stratified split, seeded like the rest of the fit (MLPClassifier's early_stopping)
             split_seed = int(np.random.default_rng(seed).integers(2**32))
-            train_idx, val_idx = train_test_split(
-                np.arange(len(texts)), test_size=fraction, random_state=split_seed, stratify=codes
-            )
+            try:
+                train_idx, val_idx = train_test_split(
+                    np.arange(len(texts)), test_size=fraction, random_state=split_seed, stratify=codes
+                )
+            except ValueError as exc:  # too few texts per class for a stratified hold-out
+                raise ValueError(
+                    f"validation_fraction={fraction:g} cannot hold out a stratified share of the {len(texts)} "
+                    f"texts of X ({exc}); pass eval_set, or set validation_fraction=None"
+                ) from None
             val_texts, val_codes = [texts[i] for i in val_idx], codes[val_idx]
             texts, codes = [texts[i] for i in train_idx], codes[train_idx]
         else:
