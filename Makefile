@@ -65,7 +65,7 @@ $(CORE_STAMP): pyproject.toml
 
 # Left to `make unit`: the repository checks (pairing, site), and a brute-force corpus test that
 # takes minutes and proves nothing more without torch than with it.
-CORE_DESELECT := --deselect tests/test_data.py::test_near_duplicate_pairs_real_reviews
+CORE_DESELECT := --deselect tests/test_data_near_duplicates.py::test_near_duplicate_pairs_real_reviews
 
 ## make test-core: the NumPy-only install (`pip install -e .[test-core]`, no torch) runs the
 ## unit tests and doctests; the modules that need torch are not collected (tests/conftest.py)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.datasets import load_breast_cancer, load_iris
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
+from torch_optional import needs_torch, torch
 from xentbook.classification import (
     LinearClassifier,
     fit_logistic_regression,
@@ -20,7 +20,6 @@ from xentbook.classification import (
     softmax_regression_objective,
 )
 
-torch.set_num_threads(1)
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +109,7 @@ def test_softmax_weighted_no_intercept_matches_sklearn(iris):
 
 
 # --------------------------------------------------------------- torch parity of objectives
+@needs_torch
 @settings(max_examples=30, deadline=None)
 @given(
     n=st.integers(1, 12),
@@ -138,6 +138,7 @@ def test_logistic_objective_matches_torch(n, d, l2, seed, weighted):
     assert gb == pytest.approx(tb.grad.item(), rel=1e-10, abs=1e-12)
 
 
+@needs_torch
 @settings(max_examples=30, deadline=None)
 @given(n=st.integers(1, 12), d=st.integers(1, 4), k=st.integers(2, 5), l2=st.floats(0, 2),
        seed=st.integers(0, 2**31 - 1), weighted=st.booleans())

@@ -88,6 +88,8 @@ def test_errors():
         accuracy_interval([1], confidence=1.0)
     with pytest.raises(ValueError, match="n_resamples"):
         paired_bootstrap([1], [0], n_resamples=0)
+    with pytest.raises(ValueError, match="n_resamples would allocate"):  # a MemoryError before (fuzz)
+        paired_bootstrap([1], [0], n_resamples=10**12)
     with pytest.raises(TypeError, match="seed"):
         paired_bootstrap([1], [0], seed=1.5)
     with pytest.raises(TypeError, match="correct"):

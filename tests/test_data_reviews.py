@@ -131,6 +131,18 @@ def test_audit_review_split_toy():
         split_reviews(toy, threshold=0)
 
 
+def test_reviews_none_is_the_whole_corpus(monkeypatch):
+    """reviews=None loads the corpus (load_reviews), the documented default that the fuzz suite
+    skips as too slow; checked here on a stand-in corpus."""
+    import xentbook.data.reviews as module
+
+    toy = Reviews(("好评！", "好评。", "很差", "很差很差", "一般般吧", "还不错哦"), np.array([1, 1, 0, 0, 1, 1]))
+    monkeypatch.setattr(module, "load_reviews", lambda: toy)
+    assert audit_review_split(val=0.0, test=0.5) == audit_review_split(toy, val=0.0, test=0.5)
+    got, want = split_reviews(val=0.0, test=0.5), split_reviews(toy, val=0.0, test=0.5)
+    assert got.summary() == want.summary()
+
+
 def test_audit_real_reviews(reviews):
     a = audit_reviews(reviews)
     brute = _brute_audit(reviews.texts, reviews.labels.tolist())
@@ -188,7 +200,7 @@ def test_audit_review_split_real(reviews):
 
 
 def test_reviews_errors(reviews):
-    with pytest.raises(ValueError, match="same length"):
+    with pytest.raises(ValueError, match="they must match"):
         Reviews(("a", "b"), [1])
     with pytest.raises(ValueError, match="labels must hold values <= 1"):
         Reviews(("a",), [2])

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 from hypothesis.extra import numpy as hnp
 
+from torch_optional import needs_torch, torch
 from xentbook.gradcheck import GradientCheckResult, check_gradient, numerical_gradient, numerical_jacobian
 from xentbook.losses import softmax_cross_entropy, softmax_cross_entropy_grad
 from xentbook.numerics import logsumexp, softmax
 
-torch.set_num_threads(1)
 
 vectors = hnp.arrays(np.float64, hs.integers(1, 6), elements=hs.floats(-5, 5))
 
@@ -28,6 +27,7 @@ def test_numerical_gradient_of_logsumexp_is_softmax(x):
     np.testing.assert_allclose(g4, softmax(x), atol=1e-11)
 
 
+@needs_torch
 @settings(max_examples=40)
 @given(vectors)
 def test_numerical_jacobian_of_softmax_matches_torch(x):

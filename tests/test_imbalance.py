@@ -6,12 +6,11 @@ from __future__ import annotations
 import mpmath
 import numpy as np
 import pytest
-import torch
-import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 from hypothesis.extra import numpy as hnp
 
+from torch_optional import F, needs_torch, torch
 from xentbook.gradcheck import numerical_gradient
 from xentbook.imbalance import (
     logit_adjust,
@@ -94,6 +93,7 @@ class TestSigmoidFocal:
         ref = np.array([focal_reference_mp(a, b, alpha, gamma) for a, b in zip(x, t)])
         np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-300)
 
+    @needs_torch
     @given(
         hnp.arrays(np.float64, hs.integers(1, 30), elements=hs.floats(-30, 30)),
         hs.floats(0, 1),
@@ -110,6 +110,7 @@ class TestSigmoidFocal:
                 sigmoid_focal_loss(x, t, alpha=alpha, gamma=gamma, reduction=red), ref, rtol=1e-9, atol=1e-12
             )
 
+    @needs_torch
     def test_gamma0_no_alpha_is_bce(self):
         rng = _rng(2)
         x, t = rng.normal(scale=4, size=50), rng.integers(0, 2, 50).astype(float)
@@ -120,12 +121,14 @@ class TestSigmoidFocal:
         np.testing.assert_allclose(sigmoid_focal_loss(x, t, alpha=-1, gamma=0.0, reduction="none"), ref, rtol=1e-9)
         assert sigmoid_focal_loss(x, t, alpha=None, gamma=0, reduction="mean") == pytest.approx(ref.mean(), rel=1e-12)
 
+    @needs_torch
     def test_defaults_are_torchvisions_but_the_reduction_is_mean(self):
         x, t = np.array([0.7, -2.0, 3.0]), np.array([1.0, 0.0, 0.0])
         ref = torchvision_style(x, t, 0.25, 2.0)
         np.testing.assert_allclose(sigmoid_focal_loss(x, t, reduction="none"), ref, rtol=1e-12)
         assert sigmoid_focal_loss(x, t) == pytest.approx(ref.mean(), rel=1e-12)  # the package's default "mean"
 
+    @needs_torch
     def test_weight_multiplies_elementwise(self):
         rng = _rng(7)
         x, t, w = rng.normal(scale=3, size=(6, 2)), rng.integers(0, 2, (6, 2)).astype(float), np.array([0.5, 2.0])
@@ -165,6 +168,7 @@ class TestSigmoidFocal:
         g = sigmoid_focal_loss_grad(x, t, alpha=0.3, gamma=gamma, reduction=reduction)
         np.testing.assert_allclose(g, numgrad(f, x), rtol=1e-6, atol=1e-9)
 
+    @needs_torch
     def test_gradient_matches_autograd(self):
         rng = _rng(4)
         x, t = rng.normal(scale=3, size=40), rng.integers(0, 2, 40).astype(float)
@@ -212,6 +216,7 @@ def torchvision_style_t(x, t, alpha, gamma):
 
 
 class TestSoftmaxFocal:
+    @needs_torch
     @pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
     @pytest.mark.parametrize("use_weight", [False, True])
     @pytest.mark.parametrize("ignore", [False, True])
@@ -307,6 +312,7 @@ class TestLogitAdjustment:
         np.testing.assert_array_equal(logit_adjust(z, pi).argmax(1), (p / pi).argmax(1))
         assert logit_adjust(z[None], pi).shape == (1, 6, 3)
 
+    @needs_torch
     @pytest.mark.parametrize("tau", [0.0, 0.5, 1.0, 2.0])
     @pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
     @pytest.mark.parametrize("use_weight", [False, True])

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
-import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
+from torch_optional import F, needs_torch, torch
 from xentbook import linear_cross_entropy, linear_cross_entropy_and_grad
-from xentbook.nn import linear_cross_entropy as torch_lce
 
-torch.set_num_threads(1)
-DT = torch.float64
+if torch is not None:
+    from xentbook.nn import linear_cross_entropy as torch_lce
+
+    DT = torch.float64
 
 
 def _case(seed, n=11, d=5, v=13, scale=1.0, ignore=0.25, bias=True):
@@ -83,6 +83,7 @@ OPTIONS = [
 CHUNKS = [(1, 1), (4, 5), (3, 13), (11, 100), (1000, 6)]
 
 
+@needs_torch
 @pytest.mark.parametrize("opts", OPTIONS)
 @pytest.mark.parametrize("chunks", CHUNKS)
 @pytest.mark.parametrize("bias", [True, False])
@@ -103,6 +104,7 @@ def test_numpy_matches_torch(opts, chunks, bias):
         assert hb is None
 
 
+@needs_torch
 @pytest.mark.parametrize("opts", OPTIONS)
 @pytest.mark.parametrize("chunks", CHUNKS)
 @pytest.mark.parametrize("bias", [True, False])
@@ -127,6 +129,7 @@ def test_torch_matches_torch(opts, chunks, bias, grad_enabled_weight):
         _close(bt.grad.numpy(), gb)
 
 
+@needs_torch
 def test_grad_output_is_applied():
     """A non-unit upstream gradient (eager and recomputing paths)."""
     H, W, b, y = _case(3)
@@ -141,6 +144,7 @@ def test_grad_output_is_applied():
         _close(Ht.grad.numpy(), Ht2.grad.numpy())
 
 
+@needs_torch
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 @pytest.mark.parametrize("chunks", [(1, 1), (3, 4), (100, 100)])
 def test_gradcheck_float64(reduction, chunks):
@@ -156,6 +160,7 @@ def test_gradcheck_float64(reduction, chunks):
     assert torch.autograd.gradcheck(f, args)
 
 
+@needs_torch
 def test_huge_logits():
     """Logits of order 1e4: no overflow, equal to torch within float64 rounding of the logits."""
     H, W, b, y = _case(5, scale=2e3, ignore=0.0)
@@ -174,6 +179,7 @@ def test_huge_logits():
         np.testing.assert_allclose(hb, gb, rtol=1e-9, atol=1e-12 * scale)
 
 
+@needs_torch
 def test_all_ignored_matches_torch_nan():
     H, W, b, y = _case(6)
     y[:] = -100
@@ -192,6 +198,7 @@ def test_all_ignored_matches_torch_nan():
     np.testing.assert_array_equal(linear_cross_entropy(H, W, y, b, reduction="none"), 0.0)
 
 
+@needs_torch
 def test_float32_keeps_dtype_and_agrees():
     H, W, b, y = _case(7, n=64, d=16, v=300)
     ref, _ = _reference(H, W, b, y)
@@ -206,6 +213,7 @@ def test_float32_keeps_dtype_and_agrees():
     np.testing.assert_allclose([loss, t.item()], ref, rtol=1e-5)
 
 
+@needs_torch
 def test_no_grad_forward_only():
     H, W, b, y = _case(8)
     ref, _ = _reference(H, W, b, y)
@@ -215,6 +223,7 @@ def test_no_grad_forward_only():
     _close(t.numpy(), ref)
 
 
+@needs_torch
 @settings(max_examples=40)
 @given(n=hs.integers(1, 9), d=hs.integers(1, 4), v=hs.integers(1, 10), cn=hs.integers(1, 10), cv=hs.integers(1, 12),
        eps=hs.sampled_from([0.0, 0.05, 0.5]), zl=hs.sampled_from([0.0, 1e-3]),
@@ -263,6 +272,7 @@ H0, W0, B0, Y0 = _case(9)
 Y0 = np.abs(Y0) % 13
 
 
+@needs_torch
 @pytest.mark.parametrize(
     "kwargs, exc, word",
     [
@@ -307,20 +317,21 @@ def test_bad_input(kwargs, exc, word):
         torch_lce(**targs, **opts)
 
 
+@needs_torch
 @pytest.mark.parametrize(
     "kwargs, word",
     [
-        (dict(hidden=np.ones((11, 5))), "hidden"),
-        (dict(weight=torch.ones(13, 5, dtype=torch.float32)), "weight"),
-        (dict(bias=torch.ones(13, dtype=torch.int64)), "bias"),
-        (dict(target=torch.zeros(11)), "target"),
-        (dict(target=[0] * 11), "target"),
+        (lambda: dict(hidden=np.ones((11, 5))), "hidden"),
+        (lambda: dict(weight=torch.ones(13, 5, dtype=torch.float32)), "weight"),
+        (lambda: dict(bias=torch.ones(13, dtype=torch.int64)), "bias"),
+        (lambda: dict(target=torch.zeros(11)), "target"),
+        (lambda: dict(target=[0] * 11), "target"),
     ],
 )
 def test_torch_bad_types(kwargs, word):
     base = dict(hidden=torch.tensor(H0), weight=torch.tensor(W0), target=torch.as_tensor(Y0), bias=torch.tensor(B0))
     with pytest.raises(TypeError, match=word):
-        torch_lce(**{**base, **kwargs})
+        torch_lce(**{**base, **kwargs()})
 
 
 def test_overflowing_logits_are_a_clear_error_not_inf():
@@ -331,3 +342,34 @@ def test_overflowing_logits_are_a_clear_error_not_inf():
     for f in (linear_cross_entropy, linear_cross_entropy_and_grad):
         with pytest.raises(ValueError, match="overflow float64"):
             f(H, W, y)
+
+
+def test_overflowing_z_loss_names_z_loss():
+    """z_loss so large that z_loss * lse**2 overflows (found by the fuzz suite): the error names z_loss."""
+    H, W, y = np.array([[1.0, 2.0], [2.0, 1.0]]), np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), np.array([0, 1])
+    for f in (linear_cross_entropy, linear_cross_entropy_and_grad):
+        with pytest.raises(ValueError, match="z_loss is too large"):
+            f(H, W, y, z_loss=1e308)
+        assert np.isfinite(linear_cross_entropy(H, W, y, z_loss=1e300))  # lse**2 ~ 5: still finite
+
+
+@needs_torch
+def test_torch_overflow_is_a_clear_error_not_nan():
+    """The torch twin raises like the NumPy function (it returned NaN for hidden = max(float64))."""
+    big = float(np.finfo(np.float64).max)
+    W, y = torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], dtype=DT), torch.tensor([0, 1])
+    with pytest.raises(ValueError, match="hidden, weight or bias is too large"):
+        torch_lce(torch.full((2, 2), big, dtype=DT), W, y)
+    H = torch.tensor([[1.0, 2.0], [2.0, 1.0]], dtype=DT, requires_grad=True)
+    for requires_grad in (True, False):
+        with pytest.raises(ValueError, match="z_loss is too large"):
+            torch_lce(H.detach().requires_grad_(requires_grad), W, y, z_loss=1e308)
+
+
+@needs_torch
+def test_torch_none_inputs_are_type_errors():
+    """hidden=None or weight=None (fuzz): a TypeError naming it, not an AttributeError."""
+    base = dict(hidden=torch.tensor(H0), weight=torch.tensor(W0), target=torch.as_tensor(Y0))
+    for name in ("hidden", "weight"):
+        with pytest.raises(TypeError, match=f"{name} must be a floating torch.Tensor"):
+            torch_lce(**{**base, name: None})

@@ -8,12 +8,11 @@ import warnings
 import mpmath
 import numpy as np
 import pytest
-import torch
-import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 from hypothesis.extra import numpy as hnp
 
+from torch_optional import F, needs_torch, torch
 from xentbook.gradcheck import check_gradient
 from xentbook.losses import (
     binary_cross_entropy_with_logits,
@@ -24,7 +23,6 @@ from xentbook.losses import (
     softmax_cross_entropy_grad,
 )
 
-torch.set_num_threads(1)
 TOL = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=2e-5, atol=2e-6)}
 
 
@@ -103,6 +101,7 @@ BCE_FNS = (binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_gr
 # ---------------------------------------------------------------- softmax cross-entropy vs torch
 
 
+@needs_torch
 @settings(max_examples=150)
 @given(ce_cases())
 def test_softmax_cross_entropy_matches_torch(case):
@@ -112,6 +111,7 @@ def test_softmax_cross_entropy_matches_torch(case):
     np.testing.assert_allclose(grad, ref_grad, equal_nan=True, **tol)
 
 
+@needs_torch
 def test_edge_cases_follow_torch():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(5, 4))
@@ -168,6 +168,7 @@ def test_softmax_cross_entropy_grad_vs_finite_differences(case):
     assert res, (res.max_abs_error, res.worst_index)
 
 
+@needs_torch
 def test_grad_keeps_relative_accuracy_when_p_y_near_one():
     """p_y - 1 = -sum_{j != y} p_j must not be computed as a difference with 1."""
     z = np.array([[0.0, -40.0, -45.0]])
@@ -223,6 +224,7 @@ def torch_bce(logits, target, kw):
     return loss.detach().numpy(), X.grad.numpy()
 
 
+@needs_torch
 @settings(max_examples=150)
 @given(bce_cases())
 def test_bce_matches_torch(case):
@@ -247,6 +249,7 @@ def test_bce_grad_vs_finite_differences(case):
     assert res, (res.max_abs_error, res.worst_index)
 
 
+@needs_torch
 def test_bce_is_accurate_where_torch_cancels():
     x = np.array([-50.0, 50.0, -800.0, 800.0])
     t = np.array([0.0, 1.0, 1.0, 0.0])
@@ -339,3 +342,38 @@ def test_shared_docstring_fragments_are_filled(module):
         section = doc.split("Parameters\n----------\n")[1].split("\n\n")[0]
         documented = [line.split(" :")[0] for line in section.splitlines() if line and not line.startswith(" ")]
         assert documented == list(inspect.signature(fn).parameters), name
+
+
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
+def test_weighted_mean_with_weights_near_max_float(label_smoothing):
+    """Class weights whose sum over the targets exceeds max(float64) (found by the fuzz suite):
+    the weighted mean is scale-invariant, so the loss and gradient equal those of unit weights."""
+    from xentbook import softmax_cross_entropy_and_grad, softmax_focal_loss, softmax_focal_loss_grad
+
+    z = np.array([[2.0, 0.0, -1.0, 0.5], [0.0, 0.5, 0.0, -0.5], [1.0, -1.0, 0.0, 3.0]])
+    y = np.array([0, 1, 3])
+    big, one = np.full(4, np.finfo(np.float64).max), np.ones(4)
+    kw = dict(label_smoothing=label_smoothing)
+    for a, b in [(softmax_cross_entropy_and_grad(z, y, weight=big, **kw), softmax_cross_entropy_and_grad(z, y, weight=one, **kw)),
+                 ((softmax_focal_loss(z, y, weight=big, **kw), softmax_focal_loss_grad(z, y, weight=big, **kw)),
+                  (softmax_focal_loss(z, y, weight=one, **kw), softmax_focal_loss_grad(z, y, weight=one, **kw)))]:
+        np.testing.assert_allclose(a[0], b[0], rtol=1e-14)
+        np.testing.assert_allclose(a[1], b[1], rtol=1e-13, atol=1e-16)
+
+
+def test_smoothed_gradient_with_one_weight_near_max_float():
+    """One class weight of max(float64) outside the targets, with label smoothing (fuzz): the
+    gradient divides the weights by their mean's sum first, as the loss does, so it stays finite
+    and agrees with finite differences of the loss."""
+    from xentbook import softmax_focal_loss, softmax_focal_loss_grad
+
+    z = np.array([[2.0, 0.0, -1.0, 0.5], [0.0, 0.5, 0.0, -0.5], [1.0, -1.0, 0.0, 3.0]])
+    y = np.array([0, 1, 3])
+    w = np.array([1.0, 2.0, np.finfo(np.float64).max, 0.5])
+    g = softmax_focal_loss_grad(z, y, weight=w, label_smoothing=0.1)
+    assert np.all(np.isfinite(g))
+    # the weighted mean is invariant under w -> w / 2**1000 (exact), where nothing is near overflow
+    small = np.ldexp(w, -1000)
+    np.testing.assert_allclose(g, softmax_focal_loss_grad(z, y, weight=small, label_smoothing=0.1), rtol=1e-13)
+    check_gradient(lambda x: float(softmax_focal_loss(x, y, weight=small, label_smoothing=0.1)),
+                   lambda x: softmax_focal_loss_grad(x, y, weight=small, label_smoothing=0.1), z)

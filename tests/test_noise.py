@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
+from torch_optional import needs_torch, torch
 from xentbook.imbalance import softmax_focal_loss
 from xentbook.noise import generalized_cross_entropy, generalized_cross_entropy_grad
 
@@ -31,6 +31,7 @@ class TestGeneralizedCrossEntropy:
         np.testing.assert_allclose(got[valid], mae[valid] / 2, rtol=1e-10)
         assert np.all(got[~valid] == 0)
 
+    @needs_torch
     @given(hs.integers(0, 10**6), hs.floats(0.01, 1.0))
     @settings(max_examples=50)
     def test_matches_formula_and_bounded(self, seed, q):

@@ -6,18 +6,16 @@ import math
 
 import numpy as np
 import pytest
-import torch
-import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as hs
 from hypothesis.extra import numpy as hnp
 from scipy import stats
 from scipy.special import gammaln
 
+from torch_optional import F, needs_torch, torch
 from xentbook.gradcheck import check_gradient
 from xentbook.regression import gaussian_nll_loss, poisson_nll_loss
 
-torch.set_num_threads(1)
 REDUCTIONS = ["mean", "sum", "none"]
 
 
@@ -32,6 +30,7 @@ def _close(ours, theirs, rtol=1e-12, atol=1e-12):
 # ---------------------------------------------------------------- Gaussian
 
 
+@needs_torch
 @given(
     x=hnp.arrays(np.float64, (4, 3), elements=hs.floats(-50, 50)),
     y=hnp.arrays(np.float64, (4, 3), elements=hs.floats(-50, 50)),
@@ -46,6 +45,7 @@ def test_gaussian_matches_torch(x, y, v, full, eps, reduction):
     _close(ours, theirs)
 
 
+@needs_torch
 @pytest.mark.parametrize("vshape", [(4,), (4, 1), (4, 3)])
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 def test_gaussian_var_shapes_match_torch(vshape, reduction):
@@ -57,6 +57,7 @@ def test_gaussian_var_shapes_match_torch(vshape, reduction):
     _close(ours, theirs)
 
 
+@needs_torch
 def test_gaussian_scalar_var_and_module():
     rng = np.random.default_rng(1)
     x, y = rng.normal(size=6), rng.normal(size=6)
@@ -85,6 +86,7 @@ def test_gaussian_gradients_by_finite_differences():
     assert check_gradient(lambda s: gaussian_nll_loss(mu, y, s, reduction="sum"), 0.5 / v - 0.5 * (mu - y) ** 2 / v**2, v)
 
 
+@needs_torch
 def test_gaussian_eps_clamps_the_variance_like_torch():
     x, y, v = np.array([0.0, 1.0]), np.array([1.0, 1.0]), np.array([0.0, 1e-9])
     ours = gaussian_nll_loss(x, y, v, eps=1e-4, reduction="none")
@@ -121,6 +123,7 @@ def test_gaussian_errors_on_input_and_target():
 # ---------------------------------------------------------------- Poisson
 
 
+@needs_torch
 @given(
     s=hnp.arrays(np.float64, (5,), elements=hs.floats(-20, 20)),
     y=hnp.arrays(np.float64, (5,), elements=hs.floats(0, 200)),
@@ -133,6 +136,7 @@ def test_poisson_log_input_matches_torch(s, y, full, reduction):
     _close(ours, theirs, rtol=1e-12, atol=1e-9)
 
 
+@needs_torch
 @given(
     lam=hnp.arrays(np.float64, (5,), elements=hs.floats(0, 100)),
     y=hnp.arrays(np.float64, (5,), elements=hs.floats(0, 100)),
@@ -171,12 +175,14 @@ def test_poisson_gradient_is_rate_minus_count():
     assert check_gradient(lambda a: poisson_nll_loss(a, y, reduction="sum"), np.exp(s) - y, s)
 
 
+@needs_torch
 def test_poisson_overflow_gives_inf_like_torch():
     ours = poisson_nll_loss([800.0], [1.0], reduction="none")
     assert np.isinf(ours).all()
     assert torch.isinf(F.poisson_nll_loss(_t([800.0]), _t([1.0]), reduction="none")).all()
 
 
+@needs_torch
 def test_poisson_broadcast_target():
     s, y = np.zeros((3, 2)), np.array([1.0, 2.0])
     _close(poisson_nll_loss(s, y, reduction="none"), F.poisson_nll_loss(_t(s), _t(np.broadcast_to(y, (3, 2))), reduction="none"))

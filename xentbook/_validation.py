@@ -3,7 +3,31 @@
 Every public function validates its arguments "at the door" with these
 helpers, so that bad input fails with a :class:`ValueError` or
 :class:`TypeError` that names the offending argument, instead of a crash deep
-inside NumPy or a silent NaN.
+inside NumPy or a silent NaN.  There is one helper per job, grouped by topic:
+
+- **arrays**: :func:`as_array`, :func:`as_float_array`, :func:`as_int_array`,
+  :func:`as_sparse_rows`;
+- **scalars and options**: :func:`check_number` (a real in an interval) with
+  :func:`check_positive` and :func:`check_probability`; :func:`check_int`,
+  :func:`check_size`, :func:`check_seed`; :func:`check_bool`,
+  :func:`check_choice`, :func:`check_reduction`, :func:`check_base`,
+  :func:`check_str`, :func:`check_path`, :func:`check_callable`,
+  :func:`check_instance`; the loss parameters :func:`check_gamma`,
+  :func:`check_alpha`, :func:`check_tau`, :func:`check_q`;
+- **values of an array**: :func:`check_finite` (NaN and infinities),
+  :func:`check_range` (non-negative, or in ``[0, high]``),
+  :func:`check_distribution` with its one tolerance
+  :func:`distribution_tolerance`; :func:`check_result_finite` (a computed
+  result that overflowed) and :func:`stable_sum`;
+- **shapes and sizes**: :func:`check_axis`, :func:`check_shape`,
+  :func:`check_same_shape`, :func:`check_broadcasts_to`,
+  :func:`check_lengths`, :func:`check_size_product`;
+- **sequences**: :func:`check_sequence`, :func:`check_texts`,
+  :func:`as_labels` (class labels of any hashable type);
+- **targets and weights**: :func:`check_class_indices` (NumPy or torch),
+  :func:`as_class_target`, :func:`as_multiclass_target`,
+  :func:`as_class_weight` (per class), :func:`check_sample_weight` (per
+  sample, or sampling weights), :func:`as_priors`.
 
 Booleans.  A boolean array is refused (:class:`TypeError`) wherever real
 numbers are expected: logits, features, weights, scores, predicted
@@ -12,9 +36,6 @@ only where the argument is an *observed binary outcome*: the targets of the
 binary losses (``allow_bool=True``) and the labels of binary tasks
 (``as_int_array(..., allow_bool=True)``).  Class-index labels of multiclass
 tasks refuse booleans.
-
-Probability vectors are checked by :func:`check_distribution` alone, with the
-one tolerance :func:`distribution_tolerance`.
 """
 
 from __future__ import annotations
@@ -36,6 +57,11 @@ MAX_SIZE = 2**28
 MAX_SEED = 2**63 - 1
 
 _REAL = (int, float, np.integer, np.floating)
+
+
+# ----------------------------------------------------------------------------
+# arrays
+# ----------------------------------------------------------------------------
 
 
 def _type_name(value: Any) -> str:
@@ -118,6 +144,35 @@ def as_int_array(
     return out
 
 
+def as_sparse_rows(X: Any, name: str) -> Any:
+    """``X`` as a canonical float CSR matrix of finite values (what a text vectorizer returns)."""
+    import scipy.sparse as sp
+
+    if not sp.issparse(X):
+        raise TypeError(
+            f"{name} must be a scipy.sparse matrix (what a fitted scikit-learn vectorizer's "
+            f"transform returns), got {_type_name(X)}"
+        )
+    if X.ndim != 2:  # scipy sparse arrays (not matrices) may be 1-D
+        raise ValueError(f"{name} must be 2-D, got {X.ndim} dimension(s)")
+    if X.shape[0] == 0:
+        raise ValueError(f"{name} has no rows")
+    if X.shape[1] == 0:
+        raise ValueError(f"{name} has no columns (an empty vocabulary?)")
+    if X.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers, got dtype {X.dtype}")
+    X = sp.csr_matrix(X, dtype=np.float64 if X.dtype.kind != "f" else X.dtype)
+    check_finite(X.data, name)
+    if X.data.size and np.abs(X.data).max() > np.finfo(np.float32).max:
+        raise ValueError(f"{name} has values too large for the model's float32 arithmetic")
+    return X
+
+
+# ----------------------------------------------------------------------------
+# scalars and options
+# ----------------------------------------------------------------------------
+
+
 def check_number(
     value: Any,
     name: str,
@@ -155,13 +210,21 @@ def check_number(
     return v
 
 
+def check_positive(value: float, name: str, *, allow_zero: bool = False) -> float:
+    """Validate a finite scalar > 0 (or >= 0 with ``allow_zero``)."""
+    value = check_number(value, name)
+    if not (value >= 0 if allow_zero else value > 0):
+        raise ValueError(f"{name} must be a finite number {'>=' if allow_zero else '>'} 0, got {value}")
+    return value
+
+
+def check_probability(value: float, name: str, *, closed_right: bool = True) -> float:
+    """Validate a scalar in [0, 1] (or [0, 1) when ``closed_right`` is false)."""
+    return check_number(value, name, low=0.0, high=1.0, high_open=not closed_right)
+
+
 def check_int(
-    value: Any,
-    name: str,
-    *,
-    low: int | None = None,
-    high: int | None = None,
-    allow_none: bool = False,
+    value: Any, name: str, *, low: int | None = None, high: int | None = None, allow_none: bool = False
 ) -> int | None:
     """Validate an integer scalar in ``[low, high]`` (and in int64); return a Python int.
 
@@ -213,118 +276,13 @@ def check_choice(value: Any, name: str, choices: Any) -> str:
     return value
 
 
-def check_callable(f: Any, name: str) -> None:
-    """Raise :class:`TypeError` unless ``f`` is callable."""
-    if not callable(f):
-        raise TypeError(f"{name} must be callable, got {_type_name(f)}")
-
-
-def check_size_product(name: str, *sizes: int) -> None:
-    """Refuse an allocation of ``prod(sizes)`` elements above :data:`MAX_SIZE`."""
-    total = 1
-    for s in sizes:
-        total *= int(s)
-    if total > MAX_SIZE:
-        raise ValueError(f"{name} would allocate {total} elements (more than {MAX_SIZE}); use smaller sizes")
-
-
-def check_result_finite(arr: Any, name: str, what: str) -> None:
-    """Raise :class:`ValueError` if a computed ``what`` overflowed (input ``name`` too large)."""
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} is too large: {what} overflows float64 (rescale {name})")
-
-
-def stable_sum(values: np.ndarray, denominator: float = 1.0) -> float:
-    """``sum(values) / denominator`` without overflow of the intermediate sum.
-
-    The terms are divided by their largest magnitude before summing, so a
-    mean of values near ``max(float64)`` stays finite whenever the exact
-    result is representable.
-    """
-    v = np.asarray(values, dtype=np.float64).reshape(-1)
-    if v.size == 0:
-        return 0.0 / denominator if denominator else float("nan")
-    scale = float(np.max(np.abs(v))) if np.all(np.isfinite(v)) else 0.0
-    if scale == 0.0 or scale < 1e300:
-        return float(v.sum() / denominator)
-    with np.errstate(over="ignore"):
-        return float((v / scale).sum() / denominator * scale)
-
-
-def check_finite(arr: np.ndarray, name: str) -> None:
-    """Raise :class:`ValueError` if ``arr`` holds NaN or an infinity."""
-    if not np.all(np.isfinite(arr)):
-        bad = "NaN" if np.isnan(arr).any() else "an infinite value"
-        raise ValueError(f"{name} must be finite, but it contains {bad}")
-
-
-def check_no_nan(arr: np.ndarray, name: str) -> None:
-    """Raise :class:`ValueError` if ``arr`` holds NaN (infinities are allowed)."""
-    if np.isnan(arr).any():
-        raise ValueError(f"{name} contains NaN")
-
-
-def check_axis(arr: np.ndarray, axis: int, name: str) -> int:
-    """Return ``axis`` normalised to ``[0, arr.ndim)``, or raise a clear error."""
-    axis = check_int(axis, "axis")
-    if arr.ndim == 0:
-        raise ValueError(f"{name} must have at least one dimension, got a scalar")
-    if not -arr.ndim <= axis < arr.ndim:
-        raise ValueError(f"axis {axis} is out of range for {name} with {arr.ndim} dimension(s)")
-    return int(axis) % arr.ndim
-
-
-def check_distribution(
-    arr: np.ndarray, name: str, *, axis: int = -1, atol: float | None = None
-) -> None:
-    """Raise :class:`ValueError` unless ``arr`` holds probability vectors along ``axis``.
-
-    Entries must be finite and non-negative, and every slice along ``axis``
-    must sum to one within ``atol`` (default: ``sqrt(eps)`` of the dtype
-    times the slice length, at least ``1e-6`` for float64).
-    """
-    axis = check_axis(arr, axis, name)
-    if arr.shape[axis] == 0:
-        raise ValueError(f"{name} has an empty axis {axis}")
-    check_finite(arr, name)
-    if (arr < 0).any():
-        raise ValueError(f"{name} has negative entries; a probability cannot be negative")
-    if atol is None:
-        atol = distribution_tolerance(arr.dtype, arr.shape[axis])
-    sums = arr.sum(axis=axis, dtype=np.float64)
-    worst = float(np.max(np.abs(sums - 1.0)))
-    if worst > atol:
-        raise ValueError(
-            f"{name} must sum to 1 along axis {axis}; the worst slice is off by {worst:.3g} "
-            f"(tolerance {atol:.3g})"
-        )
-
-
-def distribution_tolerance(dtype: Any, n: int) -> float:
-    """The one tolerance on ``|sum - 1|`` of a probability vector of length ``n``.
-
-    ``max(sqrt(eps), 1e-6) * sqrt(n)`` with ``eps`` of the dtype (float64 for
-    non-float dtypes).
-    """
-    dt = np.dtype(dtype)
-    eps = np.finfo(dt if dt.kind == "f" else np.float64).eps
-    return max(float(np.sqrt(eps)), 1e-6) * max(1, int(n)) ** 0.5
-
-
-def check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
-    """Raise :class:`ValueError` if two arrays differ in shape."""
-    if a.shape != b.shape:
-        raise ValueError(f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}")
-
-
-def check_broadcasts_to(a: np.ndarray, shape: tuple[int, ...], name: str, target: str) -> None:
-    """Raise :class:`ValueError` unless ``a`` broadcasts to exactly ``shape`` (``target`` names it)."""
-    try:
-        ok = np.broadcast_shapes(a.shape, shape) == shape
-    except ValueError:
-        ok = False
-    if not ok:
-        raise ValueError(f"{name} of shape {a.shape} does not broadcast to {target} {shape}")
+def check_reduction(reduction: str) -> str:
+    """Validate ``reduction`` against PyTorch's vocabulary ('none', 'mean', 'sum')."""
+    if not isinstance(reduction, str):
+        raise TypeError(f"reduction must be a string, got {type(reduction).__name__}")
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    return reduction
 
 
 def check_base(base: float | None) -> float | None:
@@ -335,52 +293,14 @@ def check_base(base: float | None) -> float | None:
     return base
 
 
-def check_reduction(reduction: str) -> str:
-    """Validate ``reduction`` against PyTorch's vocabulary ('none', 'mean', 'sum')."""
-    if not isinstance(reduction, str):
-        raise TypeError(f"reduction must be a string, got {type(reduction).__name__}")
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}")
-    return reduction
-
-
-def check_probability(value: float, name: str, *, closed_right: bool = True) -> float:
-    """Validate a scalar in [0, 1] (or [0, 1) when ``closed_right`` is false)."""
-    return check_number(value, name, low=0.0, high=1.0, high_open=not closed_right)
-
-
-def check_positive(value: float, name: str, *, allow_zero: bool = False) -> float:
-    """Validate a finite scalar > 0 (or >= 0 with ``allow_zero``)."""
-    value = check_number(value, name)
-    if not (value >= 0 if allow_zero else value > 0):
-        raise ValueError(f"{name} must be a finite number {'>=' if allow_zero else '>'} 0, got {value}")
+def check_str(value: Any, name: str, *, allow_empty: bool = True) -> str:
+    """Validate a string option or label (:class:`TypeError` otherwise; :class:`ValueError`
+    if empty and not ``allow_empty``)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {_type_name(value)}")
+    if not allow_empty and not value:
+        raise ValueError(f"{name} must be a non-empty str")
     return value
-
-
-# --- added by data ---
-
-
-def check_sequence(value: Any, name: str, *, of: type | tuple[type, ...] | None = None, what: str = "items") -> tuple:
-    """Validate a sequence (list, tuple, ...; not a string) and return it as a tuple.
-
-    With ``of``, every element must be an instance of it (:class:`TypeError`
-    naming the first one that is not, as ``name[i]``).
-    """
-    from collections.abc import Sequence
-
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise TypeError(f"{name} must be a sequence of {what}, got {_type_name(value)}")
-    out = tuple(value)
-    if of is not None:
-        for i, item in enumerate(out):
-            if not isinstance(item, of):
-                raise TypeError(f"{name} must contain {what}, but {name}[{i}] is {_type_name(item)}")
-    return out
-
-
-def check_texts(texts: Any, name: str = "texts") -> tuple[str, ...]:
-    """Validate a sequence of strings (not a single string) and return it as a tuple."""
-    return check_sequence(texts, name, of=str, what="strings")
 
 
 def check_path(value: Any, name: str, *, allow_none: bool = False) -> Any:
@@ -394,13 +314,10 @@ def check_path(value: Any, name: str, *, allow_none: bool = False) -> Any:
     return value
 
 
-def check_str(value: Any, name: str, *, allow_empty: bool = True) -> str:
-    """Validate a string (:class:`TypeError` otherwise; :class:`ValueError` if empty and not allowed)."""
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, got {_type_name(value)}")
-    if not allow_empty and not value:
-        raise ValueError(f"{name} must be a non-empty str")
-    return value
+def check_callable(f: Any, name: str) -> None:
+    """Raise :class:`TypeError` unless ``f`` is callable."""
+    if not callable(f):
+        raise TypeError(f"{name} must be callable, got {_type_name(f)}")
 
 
 def check_instance(
@@ -428,76 +345,6 @@ def check_instance(
     return value
 
 
-def check_lengths(arr: np.ndarray, length: int, name: str, other: str) -> None:
-    """Raise :class:`ValueError` unless ``arr`` is one-dimensional with one entry per item of ``other``."""
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
-    if arr.shape[0] != length:
-        raise ValueError(f"{other} and {name} must have the same length, got {length} and {arr.shape[0]}")
-
-# --- added by core1 ---
-
-
-def check_nonnegative(arr: np.ndarray, name: str, what: str = "weights") -> None:
-    """Raise :class:`ValueError` unless ``arr`` is finite and ``>= 0`` everywhere."""
-    check_finite(arr, name)
-    if (arr < 0).any():
-        raise ValueError(f"{name} has negative entries; {what} must be >= 0")
-
-
-def check_unit_interval(arr: np.ndarray, name: str, what: str = "a probability of the positive class") -> None:
-    """Raise :class:`ValueError` unless ``arr`` is finite with every entry in ``[0, 1]``."""
-    check_finite(arr, name)
-    if ((arr < 0) | (arr > 1)).any():
-        raise ValueError(f"{name} must lie in [0, 1] ({what})")
-
-
-def as_class_weight(weight: Any, n_classes: int | None = None, name: str = "weight") -> np.ndarray | None:
-    """Validate per-class weights (torch's ``weight``): ``None``, or a finite, non-negative 1-D
-    vector with one entry per class (``n_classes``; any length when None), as float64."""
-    if weight is None:
-        return None
-    w = as_float_array(weight, name)
-    if w.ndim != 1 or (n_classes is not None and w.shape[0] != n_classes):
-        per = f" ({n_classes})" if n_classes is not None else ""
-        raise ValueError(f"{name} must be a 1-D array with one entry per class{per}, got shape {w.shape}")
-    check_nonnegative(w, name, "class weights")
-    return w.astype(np.float64)
-
-
-def as_class_target(target: Any, shape: tuple[int, ...], n_classes: int, ignore_index: int,
-                    name: str = "target") -> tuple[np.ndarray, np.ndarray]:
-    """Validate class indices of ``shape`` in ``[0, n_classes)`` or equal to ``ignore_index``.
-
-    Returns ``(y, valid)`` flattened: int64 indices with the ignored ones set to 0, and the
-    mask of the non-ignored ones.
-    """
-    y = as_int_array(target, name, allow_empty=True, what="integer class indices")
-    if y.shape != tuple(shape):
-        raise ValueError(f"{name} must have shape {tuple(shape)}, got {y.shape}")
-    y = y.reshape(-1)
-    valid = y != ignore_index
-    bad = valid & ((y < 0) | (y >= n_classes))
-    if bad.any():
-        raise ValueError(
-            f"{name} has class indices outside [0, {n_classes}) (e.g. {int(y[bad][0])}); "
-            f"only ignore_index={int(ignore_index)} may lie outside"
-        )
-    return np.where(valid, y, 0), valid
-
-
-def as_priors(priors: Any, n_classes: int | None = None, name: str = "priors") -> np.ndarray:
-    """Validate class priors: a strictly positive probability vector (of length ``n_classes``)."""
-    pi = as_float_array(priors, name)
-    if pi.ndim != 1 or (n_classes is not None and pi.shape[0] != n_classes):
-        raise ValueError(f"{name} must be a 1-D vector with one probability per class"
-                         f"{f' ({n_classes})' if n_classes is not None else ''}, got shape {pi.shape}")
-    check_distribution(pi, name)
-    if (pi == 0).any():
-        raise ValueError(f"{name} must be strictly positive (log 0 = -inf); drop empty classes")
-    return pi.astype(np.float64)
-
-
 def check_gamma(gamma: Any) -> float:
     """The focusing parameter of the focal losses: a finite number >= 0 (0 is cross-entropy)."""
     return check_number(gamma, "gamma", low=0.0)
@@ -519,16 +366,123 @@ def check_q(q: Any) -> float:
     return check_number(q, "q", low=0.0, low_open=True, high=1.0)
 
 
-def as_sampling_weights(weights: Any, n: int, name: str = "sampling_weights") -> np.ndarray:
-    """Validate sampling weights (unnormalised probabilities of drawing each of ``n`` samples):
-    shape ``(n,)``, finite, non-negative and not all zero; returns float64."""
-    w = as_float_array(weights, name)
-    if w.shape != (n,):
-        raise ValueError(f"{name} must have shape ({n},), got {w.shape}")
-    check_nonnegative(w, name)
-    if not w.sum() > 0:
-        raise ValueError(f"{name} are all zero; at least one sample must have a positive weight")
-    return w.astype(np.float64)
+# ----------------------------------------------------------------------------
+# values of an array
+# ----------------------------------------------------------------------------
+
+
+def check_finite(
+    arr: np.ndarray,
+    name: str,
+    *,
+    allow_posinf: bool = False,
+    allow_neginf: bool = False,
+    why: str | None = None,
+) -> None:
+    """Raise :class:`ValueError` if ``arr`` holds NaN, or an infinity that is not allowed.
+
+    NaN is always refused.  ``allow_posinf``/``allow_neginf`` let ``+inf``/``-inf``
+    through (a log-probability of ``-inf`` is meaningful, for instance); ``why``
+    says why a refused infinity is undefined.
+    """
+    any_inf = allow_posinf or allow_neginf
+    if np.isnan(arr).any():
+        raise ValueError(f"{name} contains NaN" if any_inf else f"{name} must be finite, but it contains NaN")
+    bad_pos = not allow_posinf and np.isposinf(arr).any()
+    bad_neg = not allow_neginf and np.isneginf(arr).any()
+    if bad_pos or bad_neg:
+        reason = f"; {why}" if why else ""
+        if any_inf:
+            sign = "+inf" if bad_pos else "-inf"
+            raise ValueError(f"{name} contains {sign}{reason} (use a large finite value instead)")
+        raise ValueError(f"{name} must be finite, but it contains an infinite value{reason}")
+
+
+def check_range(arr: np.ndarray, name: str, *, high: float | None = None, what: str = "weights") -> None:
+    """Raise :class:`ValueError` unless ``arr`` is finite with every entry ``>= 0`` (and ``<= high``).
+
+    ``what`` names the quantity in the message ("class weights", "a probability
+    of the positive class", ...).
+    """
+    check_finite(arr, name)
+    if high is None:
+        if (arr < 0).any():
+            raise ValueError(f"{name} has negative entries; {what} must be non-negative")
+    elif ((arr < 0) | (arr > high)).any():
+        raise ValueError(f"{name} must lie in [0, {high:g}] ({what})")
+
+
+def check_distribution(
+    arr: np.ndarray, name: str, *, axis: int = -1, atol: float | None = None
+) -> None:
+    """Raise :class:`ValueError` unless ``arr`` holds probability vectors along ``axis``.
+
+    Entries must be finite and non-negative, and every slice along ``axis``
+    must sum to one within ``atol`` (default: ``sqrt(eps)`` of the dtype
+    times the slice length, at least ``1e-6`` for float64).
+    """
+    axis = check_axis(arr, axis, name)
+    if arr.shape[axis] == 0:
+        raise ValueError(f"{name} has an empty axis {axis}")
+    check_range(arr, name, what="probabilities")
+    if atol is None:
+        atol = distribution_tolerance(arr.dtype, arr.shape[axis])
+    sums = arr.sum(axis=axis, dtype=np.float64)
+    worst = float(np.max(np.abs(sums - 1.0)))
+    if worst > atol:
+        raise ValueError(
+            f"{name} must sum to 1 along axis {axis}; the worst slice is off by {worst:.3g} "
+            f"(tolerance {atol:.3g})"
+        )
+
+
+def distribution_tolerance(dtype: Any, n: int) -> float:
+    """The one tolerance on ``|sum - 1|`` of a probability vector of length ``n``.
+
+    ``max(sqrt(eps), 1e-6) * sqrt(n)`` with ``eps`` of the dtype (float64 for
+    non-float dtypes).
+    """
+    dt = np.dtype(dtype)
+    eps = np.finfo(dt if dt.kind == "f" else np.float64).eps
+    return max(float(np.sqrt(eps)), 1e-6) * max(1, int(n)) ** 0.5
+
+
+def check_result_finite(arr: Any, name: str, what: str) -> None:
+    """Raise :class:`ValueError` if a computed ``what`` overflowed (input ``name`` too large)."""
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} is too large: {what} overflows float64 (rescale {name})")
+
+
+def stable_sum(values: np.ndarray, denominator: float = 1.0) -> float:
+    """``sum(values) / denominator`` without overflow of the intermediate sum.
+
+    The terms are divided by their largest magnitude before summing, so a
+    mean of values near ``max(float64)`` stays finite whenever the exact
+    result is representable.
+    """
+    v = np.asarray(values, dtype=np.float64).reshape(-1)
+    if v.size == 0:
+        return 0.0 / denominator if denominator else float("nan")
+    scale = float(np.max(np.abs(v))) if np.all(np.isfinite(v)) else 0.0
+    if scale == 0.0 or scale < 1e300:
+        return float(v.sum() / denominator)
+    with np.errstate(over="ignore"):
+        return float((v / scale).sum() / denominator * scale)
+
+
+# ----------------------------------------------------------------------------
+# shapes and sizes
+# ----------------------------------------------------------------------------
+
+
+def check_axis(arr: np.ndarray, axis: int, name: str) -> int:
+    """Return ``axis`` normalised to ``[0, arr.ndim)``, or raise a clear error."""
+    axis = check_int(axis, "axis")
+    if arr.ndim == 0:
+        raise ValueError(f"{name} must have at least one dimension, got a scalar")
+    if not -arr.ndim <= axis < arr.ndim:
+        raise ValueError(f"axis {axis} is out of range for {name} with {arr.ndim} dimension(s)")
+    return int(axis) % arr.ndim
 
 
 def check_shape(arr: Any, shape: tuple[Any, ...], name: str) -> None:
@@ -540,10 +494,159 @@ def check_shape(arr: Any, shape: tuple[Any, ...], name: str) -> None:
         raise ValueError(f"{name} must have shape {want}, got {tuple(arr.shape)}")
 
 
-def check_no_posinf(arr: np.ndarray, name: str, why: str) -> None:
-    """Raise :class:`ValueError` if ``arr`` holds ``+inf`` (``why``: where it is undefined)."""
-    if np.isposinf(arr).any():
-        raise ValueError(f"{name} contains +inf; {why} (use a large finite value instead)")
+def check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
+    """Raise :class:`ValueError` if two arrays differ in shape."""
+    if a.shape != b.shape:
+        raise ValueError(f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}")
+
+
+def check_broadcasts_to(a: np.ndarray, shape: tuple[int, ...], name: str, target: str) -> None:
+    """Raise :class:`ValueError` unless ``a`` broadcasts to exactly ``shape`` (``target`` names it)."""
+    try:
+        ok = np.broadcast_shapes(a.shape, shape) == shape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{name} of shape {a.shape} does not broadcast to {target} {shape}")
+
+
+def check_lengths(arr: np.ndarray, length: int, name: str, other: str, *, what: str = "entries",
+                  of: str = "entries") -> None:
+    """Raise :class:`ValueError` unless ``arr`` is 1-D with one entry per item of ``other``.
+
+    ``what`` and ``of`` name the items of ``arr`` and of ``other`` in the message
+    ("y has 2 labels but X has 5 rows; they must match").
+    """
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
+    if arr.shape[0] != length:
+        raise ValueError(f"{name} has {arr.shape[0]} {what} but {other} has {length} {of}; they must match")
+
+
+def check_size_product(name: str, *sizes: int) -> None:
+    """Refuse an allocation of ``prod(sizes)`` elements above :data:`MAX_SIZE`."""
+    total = 1
+    for s in sizes:
+        total *= int(s)
+    if total > MAX_SIZE:
+        raise ValueError(f"{name} would allocate {total} elements (more than {MAX_SIZE}); use smaller sizes")
+
+
+# ----------------------------------------------------------------------------
+# sequences
+# ----------------------------------------------------------------------------
+
+
+def check_sequence(
+    value: Any,
+    name: str,
+    *,
+    of: type | tuple[type, ...] | None = None,
+    what: str = "items",
+    allow_empty: bool = True,
+) -> tuple:
+    """Validate a one-dimensional sequence and return it as a tuple.
+
+    Lists, tuples, other :class:`~collections.abc.Sequence` types and 1-D
+    array-likes (a NumPy array, a pandas Series) are accepted; a single string,
+    a mapping, a set, an iterator or a scalar raises :class:`TypeError`, and an
+    array of more than one dimension :class:`ValueError`.  With ``of``, every
+    element must be an instance of it (:class:`TypeError` naming the first one
+    that is not, as ``name[i]``); an empty sequence raises :class:`ValueError`
+    unless ``allow_empty``.
+    """
+    from collections.abc import Sequence
+
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a sequence of {what}, not a single {_type_name(value)}")
+    if not (isinstance(value, Sequence) or hasattr(value, "ndim")):
+        raise TypeError(f"{name} must be a sequence of {what}, got {_type_name(value)}")
+    if getattr(value, "ndim", 1) != 1:
+        raise ValueError(f"{name} must be a 1-D sequence of {what}, got {value.ndim} dimension(s)")
+    out = tuple(value)
+    if not allow_empty and not out:
+        raise ValueError(f"{name} is empty")
+    if of is not None:
+        for i, item in enumerate(out):
+            if not isinstance(item, of):
+                raise TypeError(f"{name} must contain {what}, but {name}[{i}] is {_type_name(item)}")
+    return out
+
+
+def check_texts(texts: Any, name: str = "texts", *, allow_empty: bool = True) -> tuple[str, ...]:
+    """Validate a sequence of strings (not a single string) and return it as a tuple
+    (:func:`check_sequence` with ``of=str``)."""
+    return check_sequence(texts, name, of=str, what="strings", allow_empty=allow_empty)
+
+
+def as_labels(y: Any, name: str, n_rows: int, rows_name: str) -> np.ndarray:
+    """Class labels of any hashable type as a 1-D array, one per row (scikit-learn's rules).
+
+    A single string, a multi-dimensional array and continuous (non-integral
+    float) or mixed-type labels are refused, as
+    :func:`sklearn.utils.multiclass.check_classification_targets` does.
+    """
+    if isinstance(y, (str, bytes)):
+        raise TypeError(f"{name} must be a sequence of labels, not a single {_type_name(y)}")
+    try:
+        arr = np.asarray(y if isinstance(y, np.ndarray) else list(y))
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence of labels, got {_type_name(y)}") from None
+    except ValueError as exc:  # ragged
+        raise ValueError(f"{name} must be 1-D: {exc}") from None
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
+    check_lengths(arr, n_rows, name, rows_name, what="labels", of="rows")
+    if arr.dtype.kind == "c":
+        raise TypeError(f"{name} must hold class labels (integers or strings), got complex numbers")
+    from sklearn.utils.multiclass import type_of_target
+
+    try:
+        kind = type_of_target(arr, input_name=name)
+    except ValueError as exc:
+        raise ValueError(f"{name} must hold class labels: {exc}") from None
+    if kind not in ("binary", "multiclass"):
+        raise ValueError(
+            f"{name} must hold class labels (integers or strings of one type), "
+            f"got target type {kind!r}"
+        )
+    return arr
+
+
+# ----------------------------------------------------------------------------
+# targets and weights
+# ----------------------------------------------------------------------------
+
+
+def check_class_indices(target: Any, n_classes: int, ignore_index: int, name: str = "target") -> Any:
+    """Mask of the entries of ``target`` that are not ``ignore_index``; raise unless they lie in ``[0, n_classes)``.
+
+    Works on NumPy arrays and torch tensors alike (only comparisons and
+    indexing are used), so the NumPy and torch versions of a loss share it.
+    """
+    valid = target != ignore_index
+    bad = valid & ((target < 0) | (target >= n_classes))
+    if bad.any():
+        raise ValueError(
+            f"{name} has class indices outside [0, {n_classes}) (e.g. {int(target[bad][0])}); "
+            f"only ignore_index={int(ignore_index)} may lie outside"
+        )
+    return valid
+
+
+def as_class_target(target: Any, shape: tuple[int, ...], n_classes: int, ignore_index: int,
+                    name: str = "target") -> tuple[np.ndarray, np.ndarray]:
+    """Convert class indices of ``shape`` and check them with :func:`check_class_indices`.
+
+    Returns ``(y, valid)`` flattened: int64 indices with the ignored ones set to 0, and the
+    mask of the non-ignored ones.
+    """
+    y = as_int_array(target, name, allow_empty=True, what="integer class indices")
+    if y.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)}, got {y.shape}")
+    y = y.reshape(-1)
+    valid = check_class_indices(y, n_classes, ignore_index, name)
+    return np.where(valid, y, 0), valid
 
 
 def as_multiclass_target(target: Any, logits_shape: tuple[int, ...], class_axis: int, ignore_index: int,
@@ -566,133 +669,54 @@ def as_multiclass_target(target: Any, logits_shape: tuple[int, ...], class_axis:
     check_distribution(tgt, name, axis=class_axis)
     return None, None, tgt.astype(np.float64)
 
-# --- added by core2 ---
+
+def as_class_weight(weight: Any, n_classes: int | None = None, name: str = "weight") -> np.ndarray | None:
+    """Validate per-class weights (torch's ``weight``): ``None``, or a finite, non-negative 1-D
+    vector with one entry per class (``n_classes``; any length when None), as float64."""
+    if weight is None:
+        return None
+    w = as_float_array(weight, name)
+    if w.ndim != 1 or (n_classes is not None and w.shape[0] != n_classes):
+        per = f" ({n_classes})" if n_classes is not None else ""
+        raise ValueError(f"{name} must be a 1-D array with one entry per class{per}, got shape {w.shape}")
+    check_range(w, name, what="class weights")
+    return w.astype(np.float64)
 
 
-def check_sample_weight(sample_weight: Any, n_samples: int, *, allow_negative: bool = False) -> np.ndarray | None:
-    """Validate per-sample weights (scikit-learn's ``sample_weight``): ``None`` or float64 of shape ``(n_samples,)``.
+def check_sample_weight(
+    sample_weight: Any, n_samples: int, *, name: str = "sample_weight", allow_negative: bool = False
+) -> np.ndarray | None:
+    """Validate per-sample weights: ``None`` or float64 of shape ``(n_samples,)``.
 
-    The weights must be finite and not all zero; negative weights raise
-    :class:`ValueError` unless ``allow_negative`` (scikit-learn's metrics accept
-    them).  A scalar raises :class:`TypeError`.
+    Serves scikit-learn's ``sample_weight`` (a weight per sample in a sum) and
+    the sampling weights of a sampler (unnormalised probabilities of drawing
+    each sample; ``name`` says which).  The weights must be finite and not all
+    zero; negative weights raise :class:`ValueError` unless ``allow_negative``
+    (scikit-learn's metrics accept them).  A scalar raises :class:`TypeError`.
     """
     if sample_weight is None:
         return None
     if np.isscalar(sample_weight):
-        raise TypeError("sample_weight must be an array with one weight per sample or None, got a scalar")
-    w = as_float_array(sample_weight, "sample_weight", allow_empty=True).astype(np.float64)
+        raise TypeError(f"{name} must be an array with one weight per sample or None, got a scalar")
+    w = as_float_array(sample_weight, name, allow_empty=True).astype(np.float64)
     if w.shape != (n_samples,):
-        raise ValueError(f"sample_weight must have shape ({n_samples},), one weight per sample, got {w.shape}")
-    check_finite(w, "sample_weight")
-    if not allow_negative and (w < 0).any():
-        raise ValueError("sample_weight must be non-negative")
+        raise ValueError(f"{name} must have shape ({n_samples},), one weight per sample, got {w.shape}")
+    if allow_negative:
+        check_finite(w, name)
+    else:
+        check_range(w, name, what="weights")
     if not w.any():
-        raise ValueError("sample_weight must contain a non-zero weight (a positive sum)")
+        raise ValueError(f"{name} must contain a non-zero weight (a positive sum)")
     return w
 
 
-def check_class_indices(target: Any, n_classes: int, ignore_index: int, name: str = "target") -> Any:
-    """Mask of the entries of ``target`` that are not ``ignore_index``; raise unless they lie in ``[0, n_classes)``.
-
-    Works on NumPy arrays and torch tensors alike (only comparisons and
-    indexing are used), so the NumPy and torch versions of a loss share it.
-    """
-    valid = target != ignore_index
-    bad = valid & ((target < 0) | (target >= n_classes))
-    if bad.any():
-        raise ValueError(
-            f"{name} has class indices outside [0, {n_classes}) (e.g. {int(target[bad][0])}); "
-            f"only ignore_index={ignore_index} may lie outside"
-        )
-    return valid
-
-# --- added by pkg ---
-
-
-def check_string(value: Any, name: str) -> str:
-    """Validate a text option (a label, a description): a ``str``."""
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, got {_type_name(value)}")
-    return value
-
-
-def check_n_rows(n: int, n_rows: int, name: str, rows_name: str, *, what: str = "labels") -> None:
-    """Raise :class:`ValueError` unless ``name`` has ``n_rows`` entries, one per row of ``rows_name``."""
-    if n != n_rows:
-        raise ValueError(f"{name} has {n} {what} but {rows_name} has {n_rows} rows; they must match")
-
-
-def as_texts(texts: Any, name: str) -> list[str]:
-    """A non-empty sequence of ``str`` as a list (a single string is refused)."""
-    if isinstance(texts, (str, bytes)):
-        raise TypeError(f"{name} must be a sequence of strings, not a single {_type_name(texts)}")
-    if getattr(texts, "ndim", 1) != 1:
-        raise ValueError(f"{name} must be a 1-D sequence of strings, got {texts.ndim} dimension(s)")
-    try:
-        out = list(texts)
-    except TypeError:
-        raise TypeError(f"{name} must be a sequence of strings, got {_type_name(texts)}") from None
-    if not out:
-        raise ValueError(f"{name} is empty; give at least one text")
-    for i, t in enumerate(out):
-        if not isinstance(t, str):
-            raise TypeError(f"{name}[{i}] must be a str, got {_type_name(t)}")
-    return out
-
-
-def as_labels(y: Any, name: str, n_rows: int, rows_name: str) -> np.ndarray:
-    """Class labels of any hashable type as a 1-D array, one per row (scikit-learn's rules).
-
-    A single string, a multi-dimensional array and continuous (non-integral
-    float) or mixed-type labels are refused, as
-    :func:`sklearn.utils.multiclass.check_classification_targets` does.
-    """
-    if isinstance(y, (str, bytes)):
-        raise TypeError(f"{name} must be a sequence of labels, not a single {_type_name(y)}")
-    try:
-        arr = np.asarray(y if isinstance(y, np.ndarray) else list(y))
-    except TypeError:
-        raise TypeError(f"{name} must be a sequence of labels, got {_type_name(y)}") from None
-    except ValueError as exc:  # ragged
-        raise ValueError(f"{name} must be 1-D: {exc}") from None
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
-    check_n_rows(arr.shape[0], n_rows, name, rows_name)
-    if arr.dtype.kind == "c":
-        raise TypeError(f"{name} must hold class labels (integers or strings), got complex numbers")
-    from sklearn.utils.multiclass import type_of_target
-
-    try:
-        kind = type_of_target(arr, input_name=name)
-    except ValueError as exc:
-        raise ValueError(f"{name} must hold class labels: {exc}") from None
-    if kind not in ("binary", "multiclass"):
-        raise ValueError(
-            f"{name} must hold class labels (integers or strings of one type), "
-            f"got target type {kind!r}"
-        )
-    return arr
-
-
-def as_sparse_rows(X: Any, name: str) -> Any:
-    """``X`` as a canonical float CSR matrix of finite values (what a text vectorizer returns)."""
-    import scipy.sparse as sp
-
-    if not sp.issparse(X):
-        raise TypeError(
-            f"{name} must be a scipy.sparse matrix (what a fitted scikit-learn vectorizer's "
-            f"transform returns), got {_type_name(X)}"
-        )
-    if X.ndim != 2:  # scipy sparse arrays (not matrices) may be 1-D
-        raise ValueError(f"{name} must be 2-D, got {X.ndim} dimension(s)")
-    if X.shape[0] == 0:
-        raise ValueError(f"{name} has no rows")
-    if X.shape[1] == 0:
-        raise ValueError(f"{name} has no columns (an empty vocabulary?)")
-    if X.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold real numbers, got dtype {X.dtype}")
-    X = sp.csr_matrix(X, dtype=np.float64 if X.dtype.kind != "f" else X.dtype)
-    check_finite(X.data, name)
-    if X.data.size and np.abs(X.data).max() > np.finfo(np.float32).max:
-        raise ValueError(f"{name} has values too large for the model's float32 arithmetic")
-    return X
+def as_priors(priors: Any, n_classes: int | None = None, name: str = "priors") -> np.ndarray:
+    """Validate class priors: a strictly positive probability vector (of length ``n_classes``)."""
+    pi = as_float_array(priors, name)
+    if pi.ndim != 1 or (n_classes is not None and pi.shape[0] != n_classes):
+        raise ValueError(f"{name} must be a 1-D vector with one probability per class"
+                         f"{f' ({n_classes})' if n_classes is not None else ''}, got shape {pi.shape}")
+    check_distribution(pi, name)
+    if (pi == 0).any():
+        raise ValueError(f"{name} must be strictly positive (log 0 = -inf); drop empty classes")
+    return pi.astype(np.float64)

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from scipy import special
 
-from ._validation import as_array, as_int_array, check_int, check_number, check_seed
+from ._validation import as_array, as_int_array, check_int, check_number, check_seed, check_size_product
 
 __all__ = ["accuracy_interval", "McNemarResult", "mcnemar_test", "BootstrapResult", "paired_bootstrap"]
 
@@ -178,7 +178,7 @@ def paired_bootstrap(
     ----------
     correct_a, correct_b : array_like of bool or 0/1, shape (n,)
     n_resamples : int
-        >= 1.
+        >= 1 (and at most ``2**28``: one sum is kept per resample).
     confidence : float
         In (0, 1).
     seed : int
@@ -196,6 +196,7 @@ def paired_bootstrap(
     """
     ca, cb = _pair(correct_a, correct_b)
     n_resamples = check_int(n_resamples, "n_resamples", low=1)
+    check_size_product("n_resamples", n_resamples)  # one resampled sum is kept per resample
     c = check_number(confidence, "confidence", low=0.0, high=1.0, low_open=True, high_open=True)
     rng = np.random.default_rng(check_seed(seed))
     d = ca - cb

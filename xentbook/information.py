@@ -44,7 +44,7 @@ from ._validation import (
     check_size,
     check_base,
     check_distribution,
-    check_no_nan,
+    check_finite,
     check_same_shape,
 )
 
@@ -129,7 +129,7 @@ def self_information(p: ArrayLike, *, base: float | None = None) -> np.ndarray |
     inf
     """
     arr = as_float_array(p, "p")
-    check_no_nan(arr, "p")
+    check_finite(arr, "p", allow_posinf=True, allow_neginf=True)
     if ((arr < 0) | (arr > 1)).any():
         raise ValueError("p must contain probabilities in [0, 1]")
     check_base(base)
@@ -363,7 +363,7 @@ def perplexity(
 
 def _convert(x: ArrayLike, factor: float, name: str) -> np.ndarray | np.float64:
     arr = as_float_array(x, name)
-    check_no_nan(arr, name)
+    check_finite(arr, name, allow_posinf=True, allow_neginf=True)
     with np.errstate(over="ignore"):
         out = arr.astype(np.float64, copy=False) * factor
     if np.any(np.isinf(out) & np.isfinite(arr)):

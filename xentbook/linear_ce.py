@@ -101,10 +101,6 @@ def _check_shapes(hidden: Any, weight: Any, bias: Any, target: Any) -> None:
         raise ValueError(f"target must have shape (N,) = ({hidden.shape[0]},), got {tuple(target.shape)}")
 
 
-#: the range check of class-index targets (``xentbook.nn`` imports it under this name)
-_check_target_range = check_class_indices
-
-
 # ----------------------------------------------------------------------------
 # the block sweep, written once for NumPy arrays and torch tensors
 # ----------------------------------------------------------------------------
@@ -131,6 +127,10 @@ class _NumpyOps:
     @staticmethod
     def addmm_(out: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
         out += a @ b
+
+    @staticmethod
+    def all_finite(a: np.ndarray) -> bool:
+        return bool(np.all(np.isfinite(a)))
 
 
 def _block(ops: Any, Hc: Any, W: Any, b: Any, v0: int, v1: int) -> Any:
@@ -236,19 +236,36 @@ def _prepare_numpy(hidden: Any, weight: Any, bias: Any, target: Any, ignore_inde
     for arr, name in ((H, "hidden"), (W, "weight"), (b, "bias")):
         if arr is not None:
             check_finite(arr, name)
-    valid = _check_target_range(t, W.shape[0], ignore_index)
+    valid = check_class_indices(t, W.shape[0], ignore_index)
     dtype = np.result_type(H.dtype, W.dtype, *(() if b is None else (b.dtype,)))
     f64 = lambda a: None if a is None else np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
     return f64(H), f64(W), f64(b), np.where(valid, t, 0), valid, dtype
 
 
-def _check_no_overflow(per: np.ndarray, valid: np.ndarray, grads: tuple = ()) -> None:
-    """Finite inputs whose logits or gradients exceed float64: a clear error, not inf or NaN."""
-    if not np.all(np.isfinite(per[valid])) or any(g is not None and not np.all(np.isfinite(g)) for g in grads):
+def _check_no_overflow(ops: Any, stats: tuple[Any, Any, Any], valid: Any, eps: float, zl: float, V: int,
+                       dtype: str, grads: tuple = ()) -> None:
+    """Finite inputs whose loss or gradients exceed the floating-point range: a clear error
+    naming what is too large (``z_loss``, or the inputs), never inf or NaN.  NumPy or torch."""
+    per = _per_token(stats, valid, eps, zl, V)[valid]
+    if ops.all_finite(per) and all(g is None or ops.all_finite(g) for g in grads):
+        return
+    lse = stats[0][valid]
+    if zl > 0 and ops.all_finite(_per_token(stats, valid, eps, 0.0, V)[valid]):
+        # the cross-entropy is finite: the z-loss term zl * lse**2 or its gradient factor 2 zl lse overflows
+        if ops.all_finite(per) or not ops.all_finite(lse * lse):
+            # the gradients, or logits so large that any z_loss overflows: either may be rescaled
+            raise ValueError(
+                f"hidden, weight, bias or z_loss is too large: the z-loss z_loss * logsumexp(logits)**2 "
+                f"or the gradients overflow {dtype} (rescale the inputs or lower z_loss={zl:g})"
+            )
         raise ValueError(
-            "hidden, weight or bias is too large: the logits hidden @ weight.T + bias or their "
-            "gradients overflow float64 (rescale them)"
+            f"z_loss is too large: z_loss * logsumexp(logits)**2 overflows {dtype} "
+            f"(z_loss={zl:g}; use a smaller z_loss)"
         )
+    raise ValueError(
+        "hidden, weight or bias is too large: the logits hidden @ weight.T + bias or their "
+        f"gradients overflow {dtype} (rescale them)"
+    )
 
 
 def _reduction(per: np.ndarray, valid: np.ndarray, reduction: str) -> tuple[Any, np.ndarray]:
@@ -268,12 +285,12 @@ def _numpy_lce(hidden, weight, target, bias, options, *, want_grad):
     H, W, b, y, valid, dtype = _prepare_numpy(hidden, weight, bias, target, ignore_index)
     stats, _ = _sweep(_NumpyOps, H, W, b, y, eps, zl, cn, cv)
     per = _per_token(stats, valid, eps, zl, W.shape[0])
-    _check_no_overflow(per, valid)
+    _check_no_overflow(_NumpyOps, stats, valid, eps, zl, W.shape[0], "float64")
     loss, scale = _reduction(per, valid, reduction)
     grads = None
     if want_grad:
         _, grads = _sweep(_NumpyOps, H, W, b, y, eps, zl, cn, cv, stats=stats, scale=scale)
-        _check_no_overflow(per, valid, grads)
+        _check_no_overflow(_NumpyOps, stats, valid, eps, zl, W.shape[0], "float64", grads)
         grads = tuple(None if g is None else g.astype(dtype) for g in grads)
     return (loss.astype(dtype) if reduction == "none" else dtype.type(loss)), grads
 

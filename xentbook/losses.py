@@ -35,12 +35,11 @@ from ._validation import (
     check_broadcasts_to,
     check_finite,
     check_int,
-    check_nonnegative,
     check_probability,
     check_reduction,
     check_result_finite,
+    check_range,
     check_same_shape,
-    check_unit_interval,
     stable_sum,
 )
 from .numerics import _lse_parts, _sigmoid_pair, _softplus_pair
@@ -147,6 +146,10 @@ def _multiclass_inner(pb: _Problem, term: LossTerm, want_loss: bool, want_grad: 
     loss = grad = None
 
     if pb.t is None:  # class indices
+        if pb.reduction == "mean" and w is not None and not np.isfinite(np.sum(w[y[valid]])):
+            # the target weights sum above max(float64): the weighted mean is invariant under
+            # w -> w / 2**e (exact), and with max(w) < 1 their sum is below the row count
+            w = np.ldexp(w, -int(np.frexp(np.max(w))[1]))
         wy = w[y] if w is not None else None
         # the denominator of the weighted mean: the sum of the target weights
         if pb.reduction == "mean":
@@ -178,8 +181,9 @@ def _multiclass_inner(pb: _Problem, term: LossTerm, want_loss: bool, want_grad: 
                 grad = p
                 grad[rows, y] = pm1
             else:
-                wv = w if w is not None else np.ones(C)
-                wyv = wy if wy is not None else np.ones(R)
+                # divided by the mean's weight sum first, as in the loss: no overflow near max(float64)
+                wv = w / pre if w is not None else np.ones(C)
+                wyv = wy / pre if wy is not None else np.ones(R)
                 if term.slope is not None:
                     wyv = wyv * term.slope(r_y)
                 a = (1.0 - eps) * wyv
@@ -202,8 +206,8 @@ def _multiclass_inner(pb: _Problem, term: LossTerm, want_loss: bool, want_grad: 
                     pass  # torch: NaN loss, zero gradient
                 elif denom == 0.0:
                     grad[valid] = np.nan  # torch: 0/0 in the weighted mean
-                else:
-                    grad /= denom
+                elif denom != pre:
+                    grad /= denom / pre
         if want_loss:
             mean_denom = denom / pre if pb.reduction == "mean" else None
             loss = _reduce(per, pb, mean_denom, nan=pb.reduction == "mean" and denom == 0.0)
@@ -440,13 +444,13 @@ def prepare_binary(logits: Any, target: Any, weight: Any, pos_weight: Any, reduc
     reduction = check_reduction(reduction)
     t = as_float_array(target, "target", allow_bool=True)  # bool: observed 0/1 outcomes
     check_same_shape(t, x, "target", logits_name)
-    check_unit_interval(t, "target")
+    check_range(t, "target", high=1.0, what="a probability of the positive class")
     ws = []
     for name, val in (("weight", weight), ("pos_weight", pos_weight)):
         a = None if val is None else as_float_array(val, name)
         if a is not None:
             check_broadcasts_to(a, x.shape, name, "the logits' shape")
-            check_nonnegative(a, name)
+            check_range(a, name)
             a = a.astype(np.float64)
         ws.append(a)
     return _BinaryProblem(x.astype(np.float64), t.astype(np.float64), ws[0], ws[1], x.dtype, reduction)

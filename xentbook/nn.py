@@ -37,26 +37,27 @@ from ._validation import (
     as_float_array,
     as_int_array,
     as_priors,
-    as_sampling_weights,
     check_alpha,
     check_callable,
+    check_class_indices,
     check_finite,
     check_gamma,
     check_instance,
     check_int,
-    check_nonnegative,
     check_number,
     check_probability,
     check_q,
+    check_range,
     check_result_finite,
     check_reduction,
+    check_sample_weight,
     check_seed,
     check_shape,
     check_size,
     check_size_product,
     check_tau,
 )
-from .linear_ce import _check_options, _check_shapes, _check_target_range, _per_token, _sweep
+from .linear_ce import _check_no_overflow, _check_options, _check_shapes, _per_token, _sweep
 from .losses import prepare_binary, prepare_multiclass
 
 __all__ = [
@@ -361,7 +362,7 @@ class SigmoidFocalLoss(nn.Module):
         self.gamma = check_gamma(gamma)
         w = None if weight is None else as_float_array(_array(weight), "weight")
         if w is not None:
-            check_nonnegative(w, "weight")
+            check_range(w, "weight")
         self.register_buffer("weight", None if w is None else torch.as_tensor(w, dtype=torch.float64))
         self.reduction = check_reduction(reduction)
 
@@ -502,7 +503,7 @@ def fit_full_batch(
     yt = torch.as_tensor(ya, dtype=torch.int64) if ya.dtype.kind in "iu" else torch.as_tensor(ya, dtype=Xt.dtype)
     sampler = None
     if sampling_weights is not None:
-        sw = as_sampling_weights(sampling_weights, ya.shape[0])
+        sw = check_sample_weight(sampling_weights, ya.shape[0], name="sampling_weights")
         gen = torch.Generator().manual_seed(seed)
         sampler = torch.utils.data.WeightedRandomSampler(
             torch.as_tensor(sw), num_samples=len(ya), replacement=True, generator=gen
@@ -568,6 +569,10 @@ class _TorchOps:
     def addmm_(out: Tensor, a: Tensor, b: Tensor) -> None:
         out.addmm_(a, b)
 
+    @staticmethod
+    def all_finite(a: Tensor) -> bool:
+        return bool(torch.isfinite(a).all())
+
 
 def _row_scale(valid: Tensor, reduction: str, dtype: torch.dtype) -> Tensor:
     """d(reduced loss)/d(loss of row n): 1/n_valid (mean) or 1, and 0 on ignored rows."""
@@ -591,6 +596,8 @@ class _LinearCrossEntropy(torch.autograd.Function):
     def forward(ctx, H, W, b, y, valid, eps, zl, reduction, cn, cv, eager):  # type: ignore[override]
         scale = _row_scale(valid, reduction, H.dtype)
         stats, grads = _sweep(_TorchOps, H, W, b, y, eps, zl, cn, cv, scale=scale if eager else None)
+        dtype = str(H.dtype).removeprefix("torch.")
+        _check_no_overflow(_TorchOps, stats, valid, eps, zl, W.shape[0], dtype, grads or ())
         per = _per_token(stats, valid, eps, zl, W.shape[0])
         loss = _reduce(per, reduction, valid.sum())  # 0/0 = NaN when every target is ignored, as torch
         ctx.opts = (eps, zl, reduction, cn, cv, eager, b is not None)
@@ -610,6 +617,7 @@ class _LinearCrossEntropy(torch.autograd.Function):
             H, W, b, y, valid, lse, zy, zsum = ctx.saved_tensors
             scale = _row_scale(valid, reduction, H.dtype) * grad_out
             _, grads = _sweep(_TorchOps, H, W, b, y, eps, zl, cn, cv, stats=(lse, zy, zsum), scale=scale)
+            _check_no_overflow(_TorchOps, (lse, zy, zsum), valid, eps, zl, W.shape[0], str(H.dtype).removeprefix("torch."), grads)
         gH, gW, gb = grads
         return gH, gW, gb if has_bias else None, None, None, None, None, None, None, None, None
 
@@ -668,7 +676,8 @@ def linear_cross_entropy(hidden: Tensor, weight: Tensor, target: Tensor, bias: T
     ignore_index, eps, reduction, zl, cn, cv = _check_options(
         ignore_index, label_smoothing, reduction, z_loss, chunk_size, vocab_chunk
     )
-    floats = [(t, name) for t, name in ((hidden, "hidden"), (weight, "weight"), (bias, "bias")) if t is not None]
+    floats = [(t, name) for t, name in ((hidden, "hidden"), (weight, "weight"), (bias, "bias"))
+              if t is not None or name != "bias"]  # only bias is optional
     for t, name in floats:
         check_instance(t, name, Tensor, what="a floating torch.Tensor", when=Tensor.is_floating_point)
     check_instance(target, "target", Tensor, what="a torch.Tensor of integer class indices",
@@ -683,7 +692,7 @@ def linear_cross_entropy(hidden: Tensor, weight: Tensor, target: Tensor, bias: T
     for t, name in floats:
         check_finite(_numpy(t, name), name)
     y = target.to(device=hidden.device, dtype=torch.int64)
-    valid = _check_target_range(y, weight.shape[0], ignore_index)
+    valid = check_class_indices(y, weight.shape[0], ignore_index)
     y = torch.where(valid, y, torch.zeros((), dtype=torch.int64, device=y.device))
     needs = any(t is not None and t.requires_grad for t in (hidden, weight, bias))
     eager = torch.is_grad_enabled() and needs and reduction != "none"

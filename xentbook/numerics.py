@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from ._docstrings import fill_doc, section
-from ._validation import as_float_array, check_axis, check_no_nan, check_no_posinf
+from ._validation import as_float_array, check_axis, check_finite
 
 __all__ = ["logsumexp", "log_softmax", "softmax", "log_sigmoid", "softplus", "sigmoid"]
 
@@ -96,9 +96,7 @@ def _from_rows(r: np.ndarray, shape: tuple[int, ...], axis: int, dtype: np.dtype
 def _check_softmax_input(x: Any, axis: int, *, allow_posinf: bool) -> tuple[np.ndarray, int]:
     arr = as_float_array(x, "x", allow_empty=True)
     ax = check_axis(arr, axis, "x")
-    check_no_nan(arr, "x")
-    if not allow_posinf:
-        check_no_posinf(arr, "x", "softmax and log_softmax are undefined there")
+    check_finite(arr, "x", allow_neginf=True, allow_posinf=allow_posinf, why="softmax and log_softmax are undefined there")
     return arr, ax
 
 
@@ -311,7 +309,7 @@ def _sigmoid_pair(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _elementwise(x: Any, kernel: Any) -> Any:
     """Validate ``x``, apply the float64 ``kernel`` and round once to the dtype of ``x``."""
     arr = as_float_array(x, "x", allow_empty=True)
-    check_no_nan(arr, "x")
+    check_finite(arr, "x", allow_posinf=True, allow_neginf=True)
     out = kernel(arr.astype(np.float64).reshape(-1))
     return _scalar_or_array(out.reshape(arr.shape).astype(arr.dtype, copy=False))
 

@@ -42,16 +42,16 @@ from ._validation import (
     as_int_array,
     as_labels,
     as_sparse_rows,
-    as_texts,
     check_bool,
-    check_n_rows,
+    check_lengths,
     check_number,
     check_positive,
     check_probability,
     check_seed,
     check_size,
     check_size_product,
-    check_string,
+    check_str,
+    check_texts,
 )
 
 __all__ = [
@@ -76,7 +76,7 @@ def _check_targets(y: Any, name: str, n_rows: int, rows_name: str, n_classes: in
     arr = as_int_array(y, name, allow_bool=True, low=0, high=high, what="integer class indices")
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
-    check_n_rows(arr.shape[0], n_rows, name, rows_name)
+    check_lengths(arr, n_rows, name, rows_name, what="labels", of="rows")
     return arr
 
 
@@ -468,7 +468,7 @@ def train_fasttext(
     min_delta = check_positive(min_delta, "min_delta", allow_zero=True)
     seed = check_seed(seed)
     progress = check_bool(progress, "progress")
-    desc = check_string(desc, "desc")
+    desc = check_str(desc, "desc")
 
     dtype = model.embedding.weight.dtype
     emb_params = list(model.embedding.parameters())
@@ -740,7 +740,7 @@ class FastTextClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
     def _transform(self, texts: Any, name: str) -> sp.csr_matrix:
-        X = self.vectorizer_.transform(as_texts(texts, name))
+        X = self.vectorizer_.transform(check_texts(texts, name, allow_empty=False))
         return as_sparse_rows(X, f"vectorizer.transform({name})")
 
     def _encode(self, labels: Any, name: str, n: int, texts_name: str) -> np.ndarray:
@@ -750,7 +750,8 @@ class FastTextClassifier(ClassifierMixin, BaseEstimator):
             unknown = sorted({str(v) for v in arr[~known]})
             raise ValueError(
                 f"{name} contains labels not seen in training: {unknown[:5]}"
-                f"{' ...' if len(unknown) > 5 else ''}; known classes are {self.classes_.tolist()}"
+                f"{' ...' if len(unknown) > 5 else ''}; the classes of the training labels (fit's y) are "
+                f"{self.classes_.tolist()}"
             )
         return self._label_encoder.transform(arr)
 
@@ -791,7 +792,7 @@ class FastTextClassifier(ClassifierMixin, BaseEstimator):
         if fraction is not None:
             fraction = check_number(fraction, "validation_fraction", low=0.0, high=1.0, low_open=True, high_open=True)
         seed = check_seed(self.seed)
-        texts = as_texts(X, "X")
+        texts = check_texts(X, "X", allow_empty=False)
         labels = as_labels(y, "y", len(texts), "X")
         encoder = LabelEncoder().fit(labels)
         if encoder.classes_.size < 2:
@@ -801,14 +802,20 @@ class FastTextClassifier(ClassifierMixin, BaseEstimator):
         if eval_set is not None:
             if not (isinstance(eval_set, (tuple, list)) and len(eval_set) == 2):
                 raise TypeError("eval_set must be a pair (validation texts, validation labels)")
-            val_texts = as_texts(eval_set[0], "eval_set[0]")
+            val_texts = check_texts(eval_set[0], "eval_set[0]", allow_empty=False)
             val_codes = self._encode(eval_set[1], "eval_set[1]", len(val_texts), "eval_set[0]")
         elif fraction is not None:
             # a stratified split, seeded like the rest of the fit (MLPClassifier's early_stopping)
             split_seed = int(np.random.default_rng(seed).integers(2**32))
-            train_idx, val_idx = train_test_split(
-                np.arange(len(texts)), test_size=fraction, random_state=split_seed, stratify=codes
-            )
+            try:
+                train_idx, val_idx = train_test_split(
+                    np.arange(len(texts)), test_size=fraction, random_state=split_seed, stratify=codes
+                )
+            except ValueError as exc:  # too few texts per class for a stratified hold-out
+                raise ValueError(
+                    f"validation_fraction={fraction:g} cannot hold out a stratified share of the {len(texts)} "
+                    f"texts of X ({exc}); pass eval_set, or set validation_fraction=None"
+                ) from None
             val_texts, val_codes = [texts[i] for i in val_idx], codes[val_idx]
             texts, codes = [texts[i] for i in train_idx], codes[train_idx]
         else:

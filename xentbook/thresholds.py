@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import as_float_array, as_int_array, check_choice, check_finite, check_no_nan, check_same_shape
+from ._validation import as_float_array, as_int_array, check_choice, check_finite, check_same_shape
 
 __all__ = ["tune_threshold", "tune_thresholds", "apply_thresholds"]
 
@@ -217,7 +217,7 @@ def apply_thresholds(y_score: Any, thresholds: Any) -> np.ndarray:
     if s.ndim not in (1, 2):
         raise ValueError(f"y_score must be 1-D (n_samples,) or 2-D (n_samples, n_labels), got {s.ndim}-D")
     t = as_float_array(thresholds, "thresholds")
-    check_no_nan(t, "thresholds")
+    check_finite(t, "thresholds", allow_posinf=True, allow_neginf=True)
     n_labels = 1 if s.ndim == 1 else s.shape[1]
     if t.ndim > 1 or (t.ndim == 1 and (s.ndim == 1 or t.shape[0] != n_labels)):
         raise ValueError(

@@ -87,7 +87,7 @@ def _check_texts_labels(texts: object, labels: object) -> tuple[tuple[str, ...],
     texts = check_texts(texts)
     out = as_int_array(labels, "labels", allow_bool=True, allow_float=True, allow_empty=True, low=0, high=1,
                        what="0/1 labels (1 = positive, 0 = negative)")
-    check_lengths(out, len(texts), "labels", "texts")
+    check_lengths(out, len(texts), "labels", "texts", what="labels", of="texts")
     out.setflags(write=False)
     return texts, out
 

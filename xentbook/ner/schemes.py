@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import as_float_array, as_int_array, check_int, check_no_nan, check_sequence, check_size, check_str
+from .._validation import as_float_array, as_int_array, check_finite, check_int, check_sequence, check_size, check_str
 from . import _core
 from ._core import check_scheme, parse_vocab, segments
 from ._input import Encoded, encode, sentence_starts
@@ -413,7 +413,7 @@ def constrained_decode(scores: Any, labels: Any, *, scheme: str, lengths: Any = 
     """
     scheme = check_scheme(scheme)
     arr = as_float_array(scores, "scores")
-    check_no_nan(arr, "scores")
+    check_finite(arr, "scores", allow_posinf=True, allow_neginf=True)
     if np.isposinf(arr).any():
         raise ValueError("scores contains +inf")
     if arr.ndim not in (2, 3):
