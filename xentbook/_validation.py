@@ -762,3 +762,10 @@ def check_interval(bounds: Any, name: str, *, low: float | None = None, low_open
     if not lo < hi:
         raise ValueError(f"{name} must satisfy low < high, got {bounds}")
     return lo, hi
+
+
+def check_unique(arr: np.ndarray, name: str) -> None:
+    """Raise :class:`ValueError` if the 1-D array ``arr`` (labels, classes) repeats a value."""
+    values, counts = np.unique(arr, return_counts=True)
+    if (counts > 1).any():
+        raise ValueError(f"{name} contains duplicates: {values[counts > 1][:5].tolist()}")

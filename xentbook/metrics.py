@@ -42,6 +42,7 @@ from ._validation import (
     check_nonzero_sum,
     check_positive,
     check_range,
+    check_unique,
     check_sample_weight,
     check_size,
     stable_sum,
@@ -120,8 +121,7 @@ def _one_hot(y_true: Any, n: int, labels: Any) -> tuple[np.ndarray, np.ndarray]:
     else:
         lab = _label_array(labels, "labels")
         check_ndim(lab, "labels", 1)
-        if np.unique(lab).shape[0] != lab.shape[0]:
-            raise ValueError(f"labels contains duplicates: {lab.tolist()}")
+        check_unique(lab, "labels")
         classes = unique_labels(lab)
         if classes.shape[0] < 2:
             raise ValueError(f"labels must contain at least two labels, got {classes.tolist()}")
