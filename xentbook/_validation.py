@@ -769,3 +769,9 @@ def check_unique(arr: np.ndarray, name: str) -> None:
     values, counts = np.unique(arr, return_counts=True)
     if (counts > 1).any():
         raise ValueError(f"{name} contains duplicates: {values[counts > 1][:5].tolist()}")
+
+
+def check_two_classes(classes: np.ndarray, name: str) -> None:
+    """Raise :class:`ValueError` unless ``classes`` (the distinct labels found in ``name``) has at least two."""
+    if len(classes) < 2:
+        raise ValueError(f"{name} must contain at least 2 classes, got {np.asarray(classes).tolist()}")

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import as_int_array, check_ndim, check_number, check_range, check_seed, check_size
+from ._validation import as_int_array, check_ndim, check_number, check_range, check_seed, check_size, check_two_classes
 
 __all__ = ["long_tailed_indices", "symmetric_label_noise"]
 
@@ -78,8 +78,7 @@ def long_tailed_indices(
     n_max = check_size(n_max, "n_max")
     classes = np.unique(y)
     big_c = classes.size
-    if big_c < 2:
-        raise ValueError("y must contain at least two classes")
+    check_two_classes(classes, "y")
     rng = np.random.default_rng(check_seed(seed, allow_none=True))
     out = []
     for c, label in enumerate(classes):
