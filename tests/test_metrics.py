@@ -181,7 +181,7 @@ def test_log_loss_error_messages():
         log_loss([0, 1], np.zeros((2, 0)))
     with pytest.raises(ValueError, match="indicator matrix"):
         log_loss([[2, 0], [0, 1]], [[0.5, 0.5], [0.5, 0.5]])
-    with pytest.raises(ValueError, match="at least two labels"):
+    with pytest.raises(ValueError, match="labels must contain at least 2 classes"):
         log_loss([0, 0], [0.2, 0.8], labels=[0])
     with pytest.raises(ValueError, match="labels must be 1-D"):
         log_loss([0, 1], [0.2, 0.8], labels=[[0, 1]])

@@ -42,6 +42,7 @@ from ._validation import (
     check_nonzero_sum,
     check_positive,
     check_range,
+    check_two_classes,
     check_unique,
     check_sample_weight,
     check_size,
@@ -123,8 +124,7 @@ def _one_hot(y_true: Any, n: int, labels: Any) -> tuple[np.ndarray, np.ndarray]:
         check_ndim(lab, "labels", 1)
         check_unique(lab, "labels")
         classes = unique_labels(lab)
-        if classes.shape[0] < 2:
-            raise ValueError(f"labels must contain at least two labels, got {classes.tolist()}")
+        check_two_classes(classes, "labels")
         if not np.array_equal(classes, lab):
             warnings.warn(
                 f"labels {lab.tolist()} are not sorted; the columns of y_proba are taken to be in "
