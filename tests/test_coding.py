@@ -285,7 +285,7 @@ def test_bad_codes(bad, exc, msg):
 
 
 def test_expected_code_length_errors():
-    with pytest.raises(ValueError, match="code has 2 codewords but p has 3 entries"):
+    with pytest.raises(ValueError, match="p has 3 entries but code has 2 codewords"):
         expected_code_length([0.2, 0.3, 0.5], ["0", "1"])
     with pytest.raises(ValueError, match="p must sum to 1"):
         expected_code_length([0.2, 0.3], ["0", "1"])

@@ -74,13 +74,13 @@ def test_paired_bootstrap_properties():
 
 
 def test_errors():
-    with pytest.raises(ValueError, match="same length"):
+    with pytest.raises(ValueError, match="correct_b has 1 entries but correct_a has 2"):
         mcnemar_test([1, 0], [1])
     with pytest.raises(ValueError, match="correct_a must hold values <= 1"):
         mcnemar_test([1, 2], [1, 0])
     with pytest.raises(TypeError, match="booleans or 0/1"):
         accuracy_interval(["a", "b"])
-    with pytest.raises(ValueError, match="must not be empty"):
+    with pytest.raises(ValueError, match="correct is empty"):
         accuracy_interval([])
     with pytest.raises(ValueError, match="one-dimensional"):
         paired_bootstrap([[1]], [[1]])

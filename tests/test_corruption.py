@@ -30,7 +30,7 @@ def test_long_tailed_counts():
         (np.repeat([0, 1], 10), dict(imbalance_ratio=2, n_max=2.5), TypeError, "n_max"),
         (np.repeat([0, 1], 10), dict(imbalance_ratio=2, n_max=50), ValueError, "fewer than"),
         (np.repeat([0, 1], 10), dict(imbalance_ratio=2, n_max=5, seed=-1), ValueError, "seed"),
-        (np.zeros(5, dtype=int), dict(imbalance_ratio=2, n_max=2), ValueError, "two classes"),
+        (np.zeros(5, dtype=int), dict(imbalance_ratio=2, n_max=2), ValueError, "at least 2 classes"),
         (np.zeros(5), dict(imbalance_ratio=2, n_max=2), TypeError, "y must hold"),
         (np.array([0, -1]), dict(imbalance_ratio=2, n_max=1), ValueError, "y must hold values >= 0"),
         (np.zeros((2, 2), dtype=int), dict(imbalance_ratio=2, n_max=1), ValueError, "1-D"),

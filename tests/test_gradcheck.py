@@ -95,7 +95,7 @@ def test_errors():
         numerical_gradient(np.sum, x, order=3)
     with pytest.raises(ValueError, match="non-finite value"):
         numerical_gradient(lambda v: np.inf, x)
-    with pytest.raises(ValueError, match="grad must have the shape of x"):
+    with pytest.raises(ValueError, match=r"grad \(the shape of x\) must have shape"):
         check_gradient(np.sum, np.ones(2), x)
     with pytest.raises(ValueError, match=r"grad(\(x\))? must be finite"):
         check_gradient(np.sum, np.full(3, np.nan), x)

@@ -720,3 +720,58 @@ def as_priors(priors: Any, n_classes: int | None = None, name: str = "priors") -
     if (pi == 0).any():
         raise ValueError(f"{name} must be strictly positive (log 0 = -inf); drop empty classes")
     return pi.astype(np.float64)
+
+
+# --- added by sweep ---
+
+
+def check_array_arg(x: Any, name: str, what: str) -> None:
+    """Raise :class:`TypeError` if ``x`` is None or a scalar where an array (``what``) is expected."""
+    if x is None or np.isscalar(x):
+        raise TypeError(f"{name} must be {what}, got {_type_name(x)}")
+
+
+def check_ndim(arr: Any, name: str, ndims: int | tuple[int, ...], *, what: str | None = None) -> None:
+    """Raise :class:`ValueError` unless ``arr.ndim`` is ``ndims`` (or one of them).
+
+    The message says that ``name`` must be ``what`` (default: "1-D", "1-D or 2-D", ...).
+    """
+    allowed = (ndims,) if isinstance(ndims, int) else tuple(ndims)
+    if arr.ndim not in allowed:
+        if what is None:
+            what = " or ".join(f"{d}-D" for d in allowed)
+        raise ValueError(f"{name} must be {what}, got {arr.ndim}-D")
+
+
+def check_nonzero_sum(w: np.ndarray | None, name: str, *, what: str = "the weighted mean") -> None:
+    """Raise :class:`ValueError` if the weights ``w`` (when given) sum to zero (``what`` is then undefined)."""
+    if w is not None and w.sum() == 0:
+        raise ValueError(f"{name} sums to zero, so {what} is undefined")
+
+
+def check_interval(bounds: Any, name: str, *, low: float | None = None, low_open: bool = False,
+                   high: float | None = None, high_open: bool = False) -> tuple[float, float]:
+    """Validate a pair ``(lo, hi)`` of numbers with ``lo < hi``, each in the given interval.
+
+    A value that is not a tuple of two raises :class:`TypeError`; the numbers are checked by
+    :func:`check_number`.
+    """
+    if not (isinstance(bounds, tuple) and len(bounds) == 2):
+        raise TypeError(f"{name} must be a tuple (low, high), got {_type_name(bounds)}")
+    lo, hi = (check_number(b, name, low=low, low_open=low_open, high=high, high_open=high_open) for b in bounds)
+    if not lo < hi:
+        raise ValueError(f"{name} must satisfy low < high, got {bounds}")
+    return lo, hi
+
+
+def check_unique(arr: np.ndarray, name: str) -> None:
+    """Raise :class:`ValueError` if the 1-D array ``arr`` (labels, classes) repeats a value."""
+    values, counts = np.unique(arr, return_counts=True)
+    if (counts > 1).any():
+        raise ValueError(f"{name} contains duplicates: {values[counts > 1][:5].tolist()}")
+
+
+def check_two_classes(classes: np.ndarray, name: str) -> None:
+    """Raise :class:`ValueError` unless ``classes`` (the distinct labels found in ``name``) has at least two."""
+    if len(classes) < 2:
+        raise ValueError(f"{name} must contain at least 2 classes, got {np.asarray(classes).tolist()}")

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import as_array, as_float_array, check_finite, check_number
+from ._validation import as_array, as_float_array, check_finite, check_ndim, check_number, check_unique
 
 __all__ = ["inverse_frequency_weights", "effective_number_weights"]
 
@@ -27,12 +27,11 @@ def _labels_1d(x: Any, name: str) -> np.ndarray:
     arr = as_array(x, name)
     if arr.dtype == object or arr.dtype.kind in "cmMV":
         raise TypeError(f"{name} must hold real numbers or strings, got dtype {arr.dtype}")
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array of labels, got shape {arr.shape}")
+    check_ndim(arr, name, 1, what="a 1-D array of labels")
     if arr.size == 0:
         raise ValueError(f"{name} is empty")
-    if arr.dtype.kind == "f" and np.isnan(arr).any():
-        raise ValueError(f"{name} contains NaN")
+    if arr.dtype.kind == "f":
+        check_finite(arr, name, allow_posinf=True, allow_neginf=True)  # NaN is no label
     return arr
 
 
@@ -78,8 +77,7 @@ def inverse_frequency_weights(y: Any, *, classes: Any = None) -> np.ndarray:
         cls = np.unique(y)
     else:
         cls = _labels_1d(classes, "classes")
-        if np.unique(cls).size != cls.size:
-            raise ValueError("classes contains duplicates")
+        check_unique(cls, "classes")
     present = np.unique(y)
     missing = np.setdiff1d(present, cls)
     if missing.size:
@@ -137,8 +135,7 @@ def effective_number_weights(counts: Any, *, beta: float) -> np.ndarray:
     array([0.2393, 0.3674, 2.3932])
     """
     n = as_float_array(counts, "counts").astype(np.float64)
-    if n.ndim != 1:
-        raise ValueError(f"counts must be a 1-D vector, got shape {n.shape}")
+    check_ndim(n, "counts", 1, what="a 1-D vector")
     check_finite(n, "counts")
     if (n <= 0).any():
         raise ValueError("counts must be positive: a class with no samples has no finite weight")

@@ -39,10 +39,12 @@ from ._validation import (
     check_bool,
     check_choice,
     check_finite,
+    check_ndim,
     check_number,
     check_positive,
     check_result_finite,
     check_sample_weight,
+    check_shape,
     check_size,
     stable_sum,
 )
@@ -64,8 +66,7 @@ _METHODS = ("newton", "gd")
 # --------------------------------------------------------------------------- validation
 def _check_X(X: Any) -> np.ndarray:
     arr = as_float_array(X, "X").astype(np.float64, copy=False)
-    if arr.ndim != 2:
-        raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {arr.shape}")
+    check_ndim(arr, "X", 2, what="2-D (n_samples, n_features)")
     check_finite(arr, "X")
     return arr
 
@@ -75,8 +76,7 @@ def _check_labels(y: Any, n_samples: int, *, binary: bool, n_classes: int | None
     high = 1 if binary else (None if n_classes is None else n_classes - 1)
     what = "binary labels 0 and 1" if binary else "class indices >= 0"
     labels = as_int_array(y, "y", allow_bool=binary, allow_float=True, low=0, high=high, what=what)
-    if labels.shape != (n_samples,):
-        raise ValueError(f"y must have shape ({n_samples},), one label per row of X, got {labels.shape}")
+    check_shape(labels, (n_samples,), "y")
     return labels
 
 
@@ -117,8 +117,7 @@ class LinearClassifier:
     def _X(self, X: Any) -> np.ndarray:
         arr = _check_X(X)
         n_features = self.coef.shape[-1]
-        if arr.shape[1] != n_features:
-            raise ValueError(f"X has {arr.shape[1]} features, the model was fitted on {n_features}")
+        check_shape(arr, ("n_samples", n_features), "X")
         return arr
 
     def decision_function(self, X: Any) -> np.ndarray:
@@ -172,8 +171,7 @@ def l2_from_sklearn_C(C: float, *, n_samples: int | None = None, sample_weight: 
         raise ValueError("give exactly one of n_samples and sample_weight")
     if sample_weight is not None:
         sw = as_float_array(sample_weight, "sample_weight")
-        if sw.ndim != 1:
-            raise ValueError(f"sample_weight must be 1-D, got shape {sw.shape}")
+        check_ndim(sw, "sample_weight", 1)
         total = float(_sample_weight(sw, sw.shape[0]).sum())
     else:
         total = float(check_size(n_samples, "n_samples"))
@@ -268,8 +266,7 @@ def logistic_regression_objective(
     sw = _sample_weight(sample_weight, X.shape[0])
     l2 = check_positive(l2, "l2", allow_zero=True)
     coef = as_float_array(coef, "coef").astype(np.float64, copy=False)
-    if coef.shape != (X.shape[1],):
-        raise ValueError(f"coef must have shape ({X.shape[1]},), got {coef.shape}")
+    check_shape(coef, (X.shape[1],), "coef")
     check_finite(coef, "coef")
     intercept = check_number(intercept, "intercept")
     return _binary_parts(coef, float(intercept), X, y, l2, sw)
@@ -316,12 +313,11 @@ def softmax_regression_objective(
     """
     X = _check_X(X)
     coef = as_float_array(coef, "coef").astype(np.float64, copy=False)
-    if coef.ndim != 2 or coef.shape[1] != X.shape[1] or coef.shape[0] < 2:
-        raise ValueError(f"coef must have shape (n_classes >= 2, {X.shape[1]}), got {coef.shape}")
+    check_shape(coef, ("n_classes", X.shape[1]), "coef")
+    check_size(coef.shape[0], "coef.shape[0] (n_classes)", low=2)
     check_finite(coef, "coef")
     intercept = as_float_array(intercept, "intercept").astype(np.float64, copy=False)
-    if intercept.shape != (coef.shape[0],):
-        raise ValueError(f"intercept must have shape ({coef.shape[0]},), got {intercept.shape}")
+    check_shape(intercept, (coef.shape[0],), "intercept")
     check_finite(intercept, "intercept")
     y = _check_labels(y, X.shape[0], binary=False, n_classes=coef.shape[0])
     sw = _sample_weight(sample_weight, X.shape[0])

@@ -32,7 +32,16 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import as_float_array, as_int_array, check_distribution, check_int
+from ._validation import (
+    as_float_array,
+    as_int_array,
+    check_distribution,
+    check_instance,
+    check_int,
+    check_lengths,
+    check_ndim,
+    check_sequence,
+)
 
 #: Longest codeword :func:`code_from_lengths` builds (its codewords are strings of bits).
 _MAX_CODEWORD = 2**16
@@ -53,30 +62,39 @@ Code = tuple[str | None, ...]
 
 def _probabilities(q: Any, name: str) -> np.ndarray:
     arr = as_float_array(q, name)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D probability vector, got shape {arr.shape}")
+    check_ndim(arr, name, 1, what="a 1-D probability vector")
     check_distribution(arr, name)
     return arr.astype(np.float64, copy=False)
 
 
 def _entries(seq: Any, name: str, what: str) -> list[tuple[int, Any]]:
     """``(index, entry)`` of the entries of a non-empty sequence that are not None."""
-    if isinstance(seq, (str, bytes)) or not isinstance(seq, Sequence):
-        raise TypeError(f"{name} must be a sequence of {what}, got {type(seq).__name__}")
-    if len(seq) == 0:
-        raise ValueError(f"{name} is empty")
+    seq = check_sequence(seq, name, what=what, allow_empty=False)
     return [(i, item) for i, item in enumerate(seq) if item is not None]
+
+
+def _check_bits(bits: str, name: str, *, allow_empty: bool) -> None:
+    """The one rule of a bit string: only the characters '0' and '1' (and not empty for a codeword)."""
+    if (not bits and not allow_empty) or set(bits) - {"0", "1"}:
+        empty = "" if allow_empty else "non-empty "
+        raise ValueError(f"{name} must be a {empty}string of only '0' and '1', got {bits!r}")
 
 
 def _check_code(code: Any) -> Code:
     for i, word in _entries(code, "code", "codewords"):
-        if not isinstance(word, str):
-            raise TypeError(f"code[{i}] must be a str of '0'/'1' or None, got {type(word).__name__}")
-        if word == "" or set(word) - {"0", "1"}:
-            raise ValueError(f"code[{i}] must be a non-empty string of '0' and '1', got {word!r}")
+        check_instance(word, f"code[{i}]", str, what="a str of '0'/'1' or None")
+        _check_bits(word, f"code[{i}]", allow_empty=False)
     if all(word is None for word in code):
         raise ValueError("code has no codeword: every entry is None")
     return tuple(code)
+
+
+def _check_prefix_code(code: Any) -> Code:
+    """:func:`_check_code`, and the code must be prefix-free (what encoding and decoding need)."""
+    words = _check_code(code)
+    if not is_prefix_free(words):
+        raise ValueError("code is not prefix-free")
+    return words
 
 
 def code_from_lengths(lengths: Sequence[int | None]) -> Code:
@@ -372,8 +390,7 @@ def expected_code_length(p: ArrayLike, code: Sequence[str | None]) -> float:
     """
     arr = _probabilities(p, "p")
     words = _check_code(code)
-    if len(words) != arr.size:
-        raise ValueError(f"code has {len(words)} codewords but p has {arr.size} entries")
+    check_lengths(arr, len(words), "p", "code", what="entries", of="codewords")
     total = []
     for pi, w in zip(arr, words):
         if pi == 0:
@@ -386,8 +403,7 @@ def expected_code_length(p: ArrayLike, code: Sequence[str | None]) -> float:
 
 def _symbols(symbols: Any, size: int) -> np.ndarray:
     arr = as_int_array(symbols, "symbols", allow_empty=True, low=0, high=size - 1, what="integer symbol indices")
-    if arr.ndim != 1:
-        raise ValueError(f"symbols must be 1-D, got shape {arr.shape}")
+    check_ndim(arr, "symbols", 1)
     return arr
 
 
@@ -422,9 +438,7 @@ def encode(symbols: ArrayLike, code: Sequence[str | None]) -> str:
     >>> encode([0, 2, 1], ["0", "10", "11"])
     '01110'
     """
-    words = _check_code(code)
-    if not is_prefix_free(words):
-        raise ValueError("code is not prefix-free")
+    words = _check_prefix_code(code)
     arr = _symbols(symbols, len(words))
     missing = [int(s) for s in np.unique(arr) if words[s] is None]
     if missing:
@@ -466,13 +480,9 @@ def decode(bits: str, code: Sequence[str | None]) -> np.ndarray:
     >>> decode("01110", ["0", "10", "11"])
     array([0, 2, 1])
     """
-    if not isinstance(bits, str):
-        raise TypeError(f"bits must be a str of '0'/'1', got {type(bits).__name__}")
-    words = _check_code(code)
-    if not is_prefix_free(words):
-        raise ValueError("code is not prefix-free")
-    if set(bits) - {"0", "1"}:
-        raise ValueError("bits must contain only '0' and '1'")
+    check_instance(bits, "bits", str, what="a str of '0'/'1'")
+    words = _check_prefix_code(code)
+    _check_bits(bits, "bits", allow_empty=True)
     lookup = {w: i for i, w in enumerate(words) if w is not None}
     longest = max(len(w) for w in lookup)
     out: list[int] = []

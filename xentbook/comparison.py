@@ -29,25 +29,30 @@ from typing import Any, NamedTuple
 import numpy as np
 from scipy import special
 
-from ._validation import as_array, as_int_array, check_int, check_number, check_seed, check_size_product
+from ._validation import (
+    as_array,
+    as_int_array,
+    check_int,
+    check_lengths,
+    check_ndim,
+    check_number,
+    check_seed,
+    check_size_product,
+)
 
 __all__ = ["accuracy_interval", "McNemarResult", "mcnemar_test", "BootstrapResult", "paired_bootstrap"]
 
 
 def _correct(x: Any, name: str) -> np.ndarray:
     arr = as_array(x, name)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional (one entry per test example), got shape {arr.shape}")
-    if arr.size == 0:
-        raise ValueError(f"{name} must not be empty")
+    check_ndim(arr, name, 1, what="one-dimensional (one entry per test example)")
     return as_int_array(arr, name, allow_bool=True, allow_float=True, low=0, high=1,
                         what="booleans or 0/1 (is each example classified correctly?)")
 
 
 def _pair(a: Any, b: Any) -> tuple[np.ndarray, np.ndarray]:
     ca, cb = _correct(a, "correct_a"), _correct(b, "correct_b")
-    if ca.shape != cb.shape:
-        raise ValueError(f"correct_a and correct_b must have the same length, got {ca.size} and {cb.size}")
+    check_lengths(cb, ca.size, "correct_b", "correct_a")
     return ca, cb
 
 

@@ -15,15 +15,14 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import as_int_array, check_number, check_seed, check_size
+from ._validation import as_int_array, check_ndim, check_number, check_range, check_seed, check_size, check_two_classes
 
 __all__ = ["long_tailed_indices", "symmetric_label_noise"]
 
 
 def _class_labels(y: Any) -> np.ndarray:
     y = as_int_array(y, "y", low=0, what="non-negative integer class labels")
-    if y.ndim != 1:
-        raise ValueError(f"y must be a 1-D array of class labels, got shape {y.shape}")
+    check_ndim(y, "y", 1, what="a 1-D array of class labels")
     return y
 
 
@@ -79,8 +78,7 @@ def long_tailed_indices(
     n_max = check_size(n_max, "n_max")
     classes = np.unique(y)
     big_c = classes.size
-    if big_c < 2:
-        raise ValueError("y must contain at least two classes")
+    check_two_classes(classes, "y")
     rng = np.random.default_rng(check_seed(seed, allow_none=True))
     out = []
     for c, label in enumerate(classes):
@@ -141,8 +139,7 @@ def symmetric_label_noise(
     if n_classes is None:
         n_classes = int(y.max()) + 1
     n_classes = check_size(n_classes, "n_classes", low=2)
-    if y.max() >= n_classes:
-        raise ValueError(f"y has label {int(y.max())}, not below n_classes={n_classes}")
+    check_range(y, "y", high=n_classes - 1, what=f"class labels below n_classes={n_classes}")
     rng = np.random.default_rng(check_seed(seed, allow_none=True))
     flip = rng.random(y.size) < rate
     shift = rng.integers(1, n_classes, size=y.size)  # 1..C-1: never the same class

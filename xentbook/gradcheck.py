@@ -15,7 +15,15 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import as_float_array, check_bool, check_callable, check_finite, check_int, check_positive
+from ._validation import (
+    as_float_array,
+    check_bool,
+    check_callable,
+    check_finite,
+    check_int,
+    check_positive,
+    check_shape,
+)
 
 __all__ = ["numerical_gradient", "numerical_jacobian", "check_gradient", "GradientCheckResult"]
 
@@ -263,8 +271,7 @@ def check_gradient(
     check_finite(x0, "x")
     g_a = grad(x0.copy()) if callable(grad) else grad
     g_a = as_float_array(g_a, "grad").astype(np.float64)
-    if g_a.shape != x0.shape:
-        raise ValueError(f"grad must have the shape of x {x0.shape}, got {g_a.shape}")
+    check_shape(g_a, x0.shape, "grad (the shape of x)")
     check_finite(g_a, "grad(x)")
     raise_on_failure = check_bool(raise_on_failure, "raise_on_failure")
     g_n = numerical_gradient(f, x0, eps=eps, order=order)

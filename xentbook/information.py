@@ -45,6 +45,8 @@ from ._validation import (
     check_base,
     check_distribution,
     check_finite,
+    check_range,
+    check_result_finite,
     check_same_shape,
 )
 
@@ -129,9 +131,7 @@ def self_information(p: ArrayLike, *, base: float | None = None) -> np.ndarray |
     inf
     """
     arr = as_float_array(p, "p")
-    check_finite(arr, "p", allow_posinf=True, allow_neginf=True)
-    if ((arr < 0) | (arr > 1)).any():
-        raise ValueError("p must contain probabilities in [0, 1]")
+    check_range(arr, "p", high=1.0, what="probabilities")
     check_base(base)
     with np.errstate(divide="ignore"):
         nats = -np.log(arr.astype(np.float64, copy=False))
@@ -366,8 +366,7 @@ def _convert(x: ArrayLike, factor: float, name: str) -> np.ndarray | np.float64:
     check_finite(arr, name, allow_posinf=True, allow_neginf=True)
     with np.errstate(over="ignore"):
         out = arr.astype(np.float64, copy=False) * factor
-    if np.any(np.isinf(out) & np.isfinite(arr)):
-        raise ValueError(f"{name} is too large: the converted value overflows float64")
+    check_result_finite(out[np.isfinite(arr)], name, "the converted value")
     return _out(out)
 
 

@@ -61,6 +61,8 @@ from ._validation import (
     check_positive,
     check_probability,
     check_reduction,
+    check_shape,
+    check_size,
     stable_sum,
 )
 from .numerics import logsumexp
@@ -88,17 +90,14 @@ def _check_options(
 
 def _check_shapes(hidden: Any, weight: Any, bias: Any, target: Any) -> None:
     """Shapes of the four arrays (NumPy arrays or torch tensors)."""
-    if hidden.ndim != 2 or hidden.shape[0] == 0 or hidden.shape[1] == 0:
-        raise ValueError(f"hidden must have shape (N, d) with N, d >= 1, got {tuple(hidden.shape)}")
-    if weight.ndim != 2 or weight.shape[0] == 0 or weight.shape[1] != hidden.shape[1]:
-        raise ValueError(
-            f"weight must have shape (V, d) = (V, {hidden.shape[1]}) with V >= 1 (d from hidden), "
-            f"got {tuple(weight.shape)}"
-        )
-    if bias is not None and tuple(bias.shape) != (weight.shape[0],):
-        raise ValueError(f"bias must have shape (V,) = ({weight.shape[0]},), got {tuple(bias.shape)}")
-    if tuple(target.shape) != (hidden.shape[0],):
-        raise ValueError(f"target must have shape (N,) = ({hidden.shape[0]},), got {tuple(target.shape)}")
+    check_shape(hidden, ("N", "d"), "hidden")
+    check_size(hidden.shape[0], "hidden.shape[0] (N)")
+    check_size(hidden.shape[1], "hidden.shape[1] (d)")
+    check_shape(weight, ("V", hidden.shape[1]), "weight (d from hidden)")
+    check_size(weight.shape[0], "weight.shape[0] (V)")
+    if bias is not None:
+        check_shape(bias, (weight.shape[0],), "bias (V from weight)")
+    check_shape(target, (hidden.shape[0],), "target (N from hidden)")
 
 
 # ----------------------------------------------------------------------------

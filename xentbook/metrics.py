@@ -33,9 +33,17 @@ from ._validation import (
     as_int_array,
     check_bool,
     check_distribution,
+    check_array_arg,
     check_finite,
-    check_number,
+    check_instance,
+    check_interval,
+    check_lengths,
+    check_ndim,
+    check_nonzero_sum,
     check_positive,
+    check_range,
+    check_two_classes,
+    check_unique,
     check_sample_weight,
     check_size,
     stable_sum,
@@ -60,20 +68,14 @@ __all__ = [
 
 
 def _proba_array(y_proba: Any) -> np.ndarray:
-    if y_proba is None or np.isscalar(y_proba):
-        raise TypeError(f"y_proba must be an array of probabilities, got {type(y_proba).__name__}")
+    check_array_arg(y_proba, "y_proba", "an array of probabilities")
     arr = as_float_array(y_proba, "y_proba", allow_empty=True)  # ints -> float64; f16/f32/f64 kept
-    if arr.ndim not in (1, 2):
-        raise ValueError(f"y_proba must be 1-D (binary) or 2-D (n_samples, n_classes), got {arr.ndim}-D")
+    check_ndim(arr, "y_proba", (1, 2), what="1-D (binary) or 2-D (n_samples, n_classes)")
     if arr.shape[0] == 0:
         raise ValueError("y_proba is empty: at least one sample is required")
     if arr.ndim == 2 and arr.shape[1] == 0:
         raise ValueError("y_proba has no columns")
-    check_finite(arr, "y_proba")
-    if arr.max() > 1:
-        raise ValueError(f"y_proba contains values greater than 1: {arr.max()}")
-    if arr.min() < 0:
-        raise ValueError(f"y_proba contains values lower than 0: {arr.min()}")
+    check_range(arr, "y_proba", high=1.0, what="probabilities")
     return arr
 
 
@@ -91,13 +93,10 @@ def _label_array(y: Any, name: str) -> np.ndarray:
 
 def _one_hot(y_true: Any, n: int, labels: Any) -> tuple[np.ndarray, np.ndarray]:
     """(indicator matrix (n, K), classes) following scikit-learn's LabelBinarizer rules."""
-    if y_true is None or np.isscalar(y_true):
-        raise TypeError(f"y_true must be an array of labels, got {type(y_true).__name__}")
+    check_array_arg(y_true, "y_true", "an array of labels")
     y = _label_array(y_true, "y_true")
-    if y.ndim == 0 or y.ndim > 2:
-        raise ValueError(f"y_true must be 1-D labels or a 2-D indicator matrix, got {y.ndim}-D")
-    if y.shape[0] != n:
-        raise ValueError(f"y_true has {y.shape[0]} samples but y_proba has {n}")
+    check_ndim(y, "y_true", (1, 2), what="1-D labels or a 2-D indicator matrix")
+    check_lengths(y if y.ndim == 1 else y[:, 0], n, "y_true", "y_proba", what="samples", of="samples")
     if y.ndim == 2 and y.shape[1] == 1:
         y = y.ravel()
     # imported here, not at the top: scikit-learn takes ~0.6 s to import and most of the
@@ -122,13 +121,10 @@ def _one_hot(y_true: Any, n: int, labels: Any) -> tuple[np.ndarray, np.ndarray]:
             )
     else:
         lab = _label_array(labels, "labels")
-        if lab.ndim != 1:
-            raise ValueError(f"labels must be 1-D, got {lab.ndim}-D")
-        if np.unique(lab).shape[0] != lab.shape[0]:
-            raise ValueError(f"labels contains duplicates: {lab.tolist()}")
+        check_ndim(lab, "labels", 1)
+        check_unique(lab, "labels")
         classes = unique_labels(lab)
-        if classes.shape[0] < 2:
-            raise ValueError(f"labels must contain at least two labels, got {classes.tolist()}")
+        check_two_classes(classes, "labels")
         if not np.array_equal(classes, lab):
             warnings.warn(
                 f"labels {lab.tolist()} are not sorted; the columns of y_proba are taken to be in "
@@ -252,17 +248,12 @@ def log_loss(y_true: Any, y_proba: Any, *, normalize: bool = True, sample_weight
     return _reduce(loss, w, normalize)
 
 
-def _check_weight_sum(w: np.ndarray | None) -> None:
-    if w is not None and w.sum() == 0:
-        raise ValueError("sample_weight sums to zero, so the weighted mean is undefined")
-
-
 def _reduce(loss: np.ndarray, w: np.ndarray | None, normalize: bool) -> float:
     if w is None:
         return float(np.mean(loss) if normalize else np.sum(loss))
     if not normalize:
         return float(np.dot(loss, w))
-    _check_weight_sum(w)
+    check_nonzero_sum(w, "sample_weight")
     return float(np.average(loss, weights=w))
 
 
@@ -304,7 +295,7 @@ def brier_score(y_true: Any, y_proba: Any, *, sample_weight: Any = None, labels:
     """
     binary_1d = as_array(y_proba, "y_proba").ndim == 1
     Y, p, w = _prepare(y_true, y_proba, sample_weight, labels)
-    _check_weight_sum(w)
+    check_nonzero_sum(w, "sample_weight")
     # imported here, not at the top: `import xentbook` must not import scikit-learn
     from sklearn.metrics import brier_score_loss
 
@@ -347,15 +338,12 @@ class CalibrationBins:
         return float(np.sum(self.counts[nz] * gaps) / np.sum(self.counts))
 
 
-def _class_indices(y_true: Any, n: int, n_classes: int, name: str = "y_true") -> np.ndarray:
-    if y_true is None or np.isscalar(y_true):
-        raise TypeError(f"{name} must be an array of class indices, got {type(y_true).__name__}")
+def _class_indices(y_true: Any, n: int, n_classes: int, name: str = "y_true", other: str = "y_proba") -> np.ndarray:
+    check_array_arg(y_true, name, "an array of class indices")
     y = as_int_array(y_true, name, allow_bool=True, allow_float=True, allow_empty=True, low=0,
                      high=n_classes - 1, what="integer class indices")
-    if y.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, got {y.ndim}-D")
-    if y.shape[0] != n:
-        raise ValueError(f"{name} has {y.shape[0]} samples but the predictions have {n}")
+    check_ndim(y, name, 1)
+    check_lengths(y, n, name, other, what="samples", of="samples")
     return y
 
 
@@ -470,8 +458,8 @@ def reliability_diagram(y_true: Any, y_proba: Any, *, n_bins: int = 15, ax: Any 
 
     if ax is None:
         _, ax = plt.subplots(figsize=(4.5, 4.5))
-    elif not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
+    else:
+        check_instance(ax, "ax", Axes, what="a matplotlib Axes or None")
     width = 1.0 / n_bins
     left = bins.edges[:-1]
     nz = bins.counts > 0
@@ -500,11 +488,11 @@ def _logits_and_targets(logits: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     check_finite(z, "logits")
     if z.ndim == 1:
         z = np.stack([np.zeros_like(z), z], axis=1)  # binary logit: log-odds of class 1
-    elif z.ndim != 2:
-        raise ValueError(f"logits must be 1-D (binary) or 2-D (n_samples, n_classes), got {z.ndim}-D")
+    else:
+        check_ndim(z, "logits", 2, what="1-D (binary) or 2-D (n_samples, n_classes)")
     if z.shape[1] < 2:
         raise ValueError("logits must have at least two classes (use a 1-D array for binary logits)")
-    return z, _class_indices(y, z.shape[0], z.shape[1], name="y")
+    return z, _class_indices(y, z.shape[0], z.shape[1], name="y", other="logits")
 
 
 def _tempered(z: np.ndarray, temperature: float) -> np.ndarray:
@@ -561,11 +549,7 @@ def fit_temperature(logits: Any, y: Any, *, bounds: tuple[float, float] = (1e-2,
     3.0
     """
     z, y = _logits_and_targets(logits, y)
-    if not (isinstance(bounds, tuple) and len(bounds) == 2):
-        raise TypeError("bounds must be a tuple (low, high)")
-    lo, hi = (check_number(b, "bounds", low=0.0, low_open=True) for b in bounds)
-    if not lo < hi:
-        raise ValueError(f"bounds must satisfy 0 < low < high < inf, got {bounds}")
+    lo, hi = check_interval(bounds, "bounds", low=0.0, low_open=True)
     res = minimize_scalar(
         lambda u: _nll(z, y, float(np.exp(u))),
         bounds=(np.log(lo), np.log(hi)),
@@ -616,6 +600,5 @@ def apply_temperature(logits: Any, *, temperature: float) -> np.ndarray:
     if z.ndim == 1:
         with np.errstate(over="ignore"):  # +-inf log-odds give probability 1 / 0 exactly
             return np.asarray(sigmoid(z / temperature))
-    if z.ndim != 2:
-        raise ValueError(f"logits must be 1-D or 2-D, got {z.ndim}-D")
+    check_ndim(z, "logits", (1, 2))
     return np.asarray(softmax(_tempered(z, temperature), axis=1))

@@ -36,6 +36,7 @@ from ._validation import (
     check_broadcasts_to,
     check_finite,
     check_positive,
+    check_range,
     check_reduction,
     stable_sum,
 )
@@ -77,9 +78,7 @@ def _gaussian_var(var: Any, shape: tuple[int, ...]) -> np.ndarray:
             f"var of shape {v.shape} does not fit the input's shape {shape}: give the same shape, "
             "the shape without the last axis, or a last axis of length 1"
         )
-    check_finite(v, "var")
-    if (v < 0).any():
-        raise ValueError("var has negative entries; a variance must be >= 0")
+    check_range(v, "var", what="variances")
     return v
 
 
@@ -225,8 +224,7 @@ def poisson_nll_loss(
     full = check_bool(full, "full")
     eps = check_positive(eps, "eps")
     reduction = check_reduction(reduction)
-    if (t < 0).any():
-        raise ValueError("target has negative entries; Poisson counts must be >= 0")
+    check_range(t, "target", what="Poisson counts")
     if log_input:
         with np.errstate(over="ignore", invalid="ignore"):
             ex = np.exp(x)
@@ -234,8 +232,7 @@ def poisson_nll_loss(
             # its correct rounding is +inf (never inf - inf = NaN)
             loss = np.where(np.isinf(ex), np.inf, ex - t * x)
     else:
-        if (x < 0).any():
-            raise ValueError("input has negative entries; with log_input=False it is a rate, which must be >= 0")
+        check_range(x, "input", what="rates (log_input=False)")
         loss = x - t * np.log(x + eps)
     if full:
         with np.errstate(divide="ignore", invalid="ignore"):

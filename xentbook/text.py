@@ -43,15 +43,19 @@ from ._validation import (
     as_labels,
     as_sparse_rows,
     check_bool,
+    check_instance,
     check_lengths,
+    check_ndim,
     check_number,
     check_positive,
     check_probability,
     check_seed,
+    check_shape,
     check_size,
     check_size_product,
     check_str,
     check_texts,
+    check_two_classes,
 )
 
 __all__ = [
@@ -74,16 +78,13 @@ def _check_targets(y: Any, name: str, n_rows: int, rows_name: str, n_classes: in
     """Class indices: 1-D integers (booleans as 0/1) in ``[0, n_classes)``, one per row."""
     high = None if n_classes is None else n_classes - 1
     arr = as_int_array(y, name, allow_bool=True, low=0, high=high, what="integer class indices")
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
+    check_ndim(arr, name, 1)
     check_lengths(arr, n_rows, name, rows_name, what="labels", of="rows")
     return arr
 
 
 def _check_model(model: Any) -> FastTextModel:
-    if not isinstance(model, FastTextModel):
-        raise TypeError(f"model must be a FastTextModel, got {type(model).__name__}")
-    return model
+    return check_instance(model, "model", FastTextModel)
 
 
 def _check_features(X: sp.csr_matrix, name: str, model: FastTextModel) -> None:
@@ -299,19 +300,17 @@ class FastTextModel(nn.Module):
     ) -> torch.Tensor:
         """Logits, shape (n_bags, n_classes); the arguments are those of a :class:`BagBatch`."""
         for t, name in ((indices, "indices"), (offsets, "offsets")):
-            if not isinstance(t, torch.Tensor) or t.dtype not in (torch.int64, torch.int32):
-                raise TypeError(f"{name} must be an int64 or int32 tensor, got {getattr(t, 'dtype', type(t).__name__)}")
-            if t.ndim != 1:
-                raise ValueError(f"{name} must be 1-D, got shape {tuple(t.shape)}")
+            check_instance(t, name, torch.Tensor, what="an int64 or int32 tensor",
+                           when=lambda t: t.dtype in (torch.int64, torch.int32))
+            check_ndim(t, name, 1)
         if indices.numel() and (int(indices.min()) < 0 or int(indices.max()) >= self.n_features):
             raise ValueError(f"indices must lie in [0, n_features = {self.n_features})")
         if offsets.numel() == 0 or int(offsets[0]) != 0 or bool((offsets[1:] < offsets[:-1]).any()) or int(offsets[-1]) > indices.numel():
             raise ValueError("offsets must start at 0, be non-decreasing and not exceed len(indices)")
         if per_sample_weights is not None:
-            if not isinstance(per_sample_weights, torch.Tensor) or not per_sample_weights.is_floating_point():
-                raise TypeError(f"per_sample_weights must be a floating-point tensor or None, got {getattr(per_sample_weights, 'dtype', type(per_sample_weights).__name__)}")
-            if per_sample_weights.shape != indices.shape:
-                raise ValueError(f"per_sample_weights must have the shape of indices {tuple(indices.shape)}, got {tuple(per_sample_weights.shape)}")
+            check_instance(per_sample_weights, "per_sample_weights", torch.Tensor,
+                           what="a floating-point tensor or None", when=lambda t: t.is_floating_point())
+            check_shape(per_sample_weights, tuple(indices.shape), "per_sample_weights (the shape of indices)")
             per_sample_weights = per_sample_weights.to(self.embedding.weight.dtype)
             if not torch.isfinite(per_sample_weights).all():
                 raise ValueError("per_sample_weights must be finite (in the model's dtype)")
@@ -781,11 +780,9 @@ class FastTextClassifier(ClassifierMixin, BaseEstimator):
         vectorizer = self.vectorizer
         if vectorizer is None:
             vectorizer = CountVectorizer(analyzer="char", ngram_range=(1, 2))
-        if not (hasattr(vectorizer, "fit") and hasattr(vectorizer, "transform")):
-            raise TypeError(
-                f"vectorizer must be a scikit-learn text vectorizer (with fit and transform), "
-                f"got {type(vectorizer).__name__}"
-            )
+        check_instance(vectorizer, "vectorizer", object,
+                       what="a scikit-learn text vectorizer (with fit and transform)",
+                       when=lambda v: hasattr(v, "fit") and hasattr(v, "transform"))
         embedding_dim = check_size(self.embedding_dim, "embedding_dim")
         sparse = check_bool(self.sparse, "sparse")
         fraction = self.validation_fraction
@@ -795,13 +792,12 @@ class FastTextClassifier(ClassifierMixin, BaseEstimator):
         texts = check_texts(X, "X", allow_empty=False)
         labels = as_labels(y, "y", len(texts), "X")
         encoder = LabelEncoder().fit(labels)
-        if encoder.classes_.size < 2:
-            raise ValueError(f"y must contain at least 2 classes, got {encoder.classes_.tolist()}")
+        check_two_classes(encoder.classes_, "y")
         self.classes_, self._label_encoder = encoder.classes_, encoder
         codes = encoder.transform(labels)
         if eval_set is not None:
-            if not (isinstance(eval_set, (tuple, list)) and len(eval_set) == 2):
-                raise TypeError("eval_set must be a pair (validation texts, validation labels)")
+            check_instance(eval_set, "eval_set", (tuple, list), what="a pair (validation texts, validation labels)",
+                           when=lambda e: len(e) == 2)
             val_texts = check_texts(eval_set[0], "eval_set[0]", allow_empty=False)
             val_codes = self._encode(eval_set[1], "eval_set[1]", len(val_texts), "eval_set[0]")
         elif fraction is not None:

@@ -42,7 +42,15 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import as_float_array, as_int_array, check_choice, check_finite, check_same_shape
+from ._validation import (
+    as_float_array,
+    as_int_array,
+    check_choice,
+    check_finite,
+    check_ndim,
+    check_same_shape,
+    check_shape,
+)
 
 __all__ = ["tune_threshold", "tune_thresholds", "apply_thresholds"]
 
@@ -91,9 +99,7 @@ def _inputs(y_true: Any, y_score: Any, metric: Any, ndim: int) -> tuple[np.ndarr
     check_finite(s, "y_score")
     y = as_int_array(y_true, "y_true", allow_bool=True, allow_float=True, low=0, high=1, what="0/1 labels")
     check_same_shape(y, s, "y_true", "y_score")
-    if s.ndim != ndim:
-        shape = "(n_samples,)" if ndim == 1 else "(n_samples, n_labels)"
-        raise ValueError(f"y_score must have shape {shape}, got {s.ndim} dimension(s) {s.shape}")
+    check_shape(s, ("n_samples", "n_labels")[:ndim], "y_score")
     y = y.astype(bool)
     if metric == "balanced_accuracy":
         one_class = np.all(y, axis=0) | ~np.any(y, axis=0)
@@ -214,13 +220,10 @@ def apply_thresholds(y_score: Any, thresholds: Any) -> np.ndarray:
     """
     s = as_float_array(y_score, "y_score")
     check_finite(s, "y_score")
-    if s.ndim not in (1, 2):
-        raise ValueError(f"y_score must be 1-D (n_samples,) or 2-D (n_samples, n_labels), got {s.ndim}-D")
+    check_ndim(s, "y_score", (1, 2), what="1-D (n_samples,) or 2-D (n_samples, n_labels)")
     t = as_float_array(thresholds, "thresholds")
     check_finite(t, "thresholds", allow_posinf=True, allow_neginf=True)
     n_labels = 1 if s.ndim == 1 else s.shape[1]
-    if t.ndim > 1 or (t.ndim == 1 and (s.ndim == 1 or t.shape[0] != n_labels)):
-        raise ValueError(
-            f"thresholds must be a scalar or have one entry per column of y_score ({n_labels}), got shape {t.shape}"
-        )
+    want = () if t.ndim == 0 or s.ndim == 1 else (n_labels,)
+    check_shape(t, want, "thresholds (a scalar, or one entry per column of a 2-D y_score)")
     return (s >= t).astype(np.int64)
