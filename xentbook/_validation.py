@@ -6,9 +6,11 @@ helpers, so that bad input fails with a :class:`ValueError` or
 inside NumPy or a silent NaN.  There is one helper per job, grouped by topic:
 
 - **arrays**: :func:`as_array`, :func:`as_float_array`, :func:`as_int_array`,
-  :func:`as_sparse_rows`;
+  :func:`as_sparse_rows`; :func:`check_array_arg` (None or a scalar
+  where an array is expected);
 - **scalars and options**: :func:`check_number` (a real in an interval) with
-  :func:`check_positive` and :func:`check_probability`; :func:`check_int`,
+  :func:`check_positive` and :func:`check_probability`; :func:`check_interval`
+  (a pair ``low < high``); :func:`check_int`,
   :func:`check_size`, :func:`check_seed`; :func:`check_bool`,
   :func:`check_choice`, :func:`check_reduction`, :func:`check_base`,
   :func:`check_str`, :func:`check_path`, :func:`check_callable`,
@@ -16,14 +18,16 @@ inside NumPy or a silent NaN.  There is one helper per job, grouped by topic:
   :func:`check_alpha`, :func:`check_tau`, :func:`check_q`;
 - **values of an array**: :func:`check_finite` (NaN and infinities),
   :func:`check_range` (non-negative, or in ``[0, high]``),
+  :func:`check_nonzero_sum`,
   :func:`check_distribution` with its one tolerance
   :func:`distribution_tolerance`; :func:`check_result_finite` (a computed
   result that overflowed) and :func:`stable_sum`;
-- **shapes and sizes**: :func:`check_axis`, :func:`check_shape`,
+- **shapes and sizes**: :func:`check_axis`, :func:`check_shape`, :func:`check_ndim`,
   :func:`check_same_shape`, :func:`check_broadcasts_to`,
   :func:`check_lengths`, :func:`check_size_product`;
 - **sequences**: :func:`check_sequence`, :func:`check_texts`,
-  :func:`as_labels` (class labels of any hashable type);
+  :func:`as_labels` (class labels of any hashable type),
+  :func:`check_unique`, :func:`check_two_classes`;
 - **targets and weights**: :func:`check_class_indices` (NumPy or torch),
   :func:`as_class_target`, :func:`as_multiclass_target`,
   :func:`as_class_weight` (per class), :func:`check_sample_weight` (per
@@ -168,6 +172,12 @@ def as_sparse_rows(X: Any, name: str) -> Any:
     return X
 
 
+def check_array_arg(x: Any, name: str, what: str) -> None:
+    """Raise :class:`TypeError` if ``x`` is None or a scalar where an array (``what``) is expected."""
+    if x is None or np.isscalar(x):
+        raise TypeError(f"{name} must be {what}, got {_type_name(x)}")
+
+
 # ----------------------------------------------------------------------------
 # scalars and options
 # ----------------------------------------------------------------------------
@@ -221,6 +231,21 @@ def check_positive(value: float, name: str, *, allow_zero: bool = False) -> floa
 def check_probability(value: float, name: str, *, closed_right: bool = True) -> float:
     """Validate a scalar in [0, 1] (or [0, 1) when ``closed_right`` is false)."""
     return check_number(value, name, low=0.0, high=1.0, high_open=not closed_right)
+
+
+def check_interval(bounds: Any, name: str, *, low: float | None = None, low_open: bool = False,
+                   high: float | None = None, high_open: bool = False) -> tuple[float, float]:
+    """Validate a pair ``(lo, hi)`` of numbers with ``lo < hi``, each in the given interval.
+
+    A value that is not a tuple of two raises :class:`TypeError`; the numbers are checked by
+    :func:`check_number`.
+    """
+    if not (isinstance(bounds, tuple) and len(bounds) == 2):
+        raise TypeError(f"{name} must be a tuple (low, high), got {_type_name(bounds)}")
+    lo, hi = (check_number(b, name, low=low, low_open=low_open, high=high, high_open=high_open) for b in bounds)
+    if not lo < hi:
+        raise ValueError(f"{name} must satisfy low < high, got {bounds}")
+    return lo, hi
 
 
 def check_int(
@@ -340,7 +365,8 @@ def check_instance(
         if what is None:
             what = "a " + " or ".join(c.__name__ for c in (cls if isinstance(cls, tuple) else (cls,)))
             what += " or None" if allow_none else ""
-        detail = f"dtype {value.dtype}" if isinstance(value, cls) and hasattr(value, "dtype") else _type_name(value)
+        array_like = hasattr(value, "shape") and hasattr(value, "dtype")  # an array or tensor of the wrong dtype
+        detail = f"dtype {value.dtype}" if isinstance(value, cls) and array_like else _type_name(value)
         raise TypeError(f"{name} must be {what}, got {detail}")
     return value
 
@@ -410,6 +436,12 @@ def check_range(arr: np.ndarray, name: str, *, high: float | None = None, what: 
             raise ValueError(f"{name} has negative entries; {what} must be non-negative")
     elif ((arr < 0) | (arr > high)).any():
         raise ValueError(f"{name} must lie in [0, {high:g}] ({what})")
+
+
+def check_nonzero_sum(w: np.ndarray | None, name: str, *, what: str = "the weighted mean") -> None:
+    """Raise :class:`ValueError` if the weights ``w`` (when given) sum to zero (``what`` is then undefined)."""
+    if w is not None and w.sum() == 0:
+        raise ValueError(f"{name} sums to zero, so {what} is undefined")
 
 
 def check_distribution(
@@ -492,6 +524,18 @@ def check_shape(arr: Any, shape: tuple[Any, ...], name: str) -> None:
     if not ok:
         want = "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
         raise ValueError(f"{name} must have shape {want}, got {tuple(arr.shape)}")
+
+
+def check_ndim(arr: Any, name: str, ndims: int | tuple[int, ...], *, what: str | None = None) -> None:
+    """Raise :class:`ValueError` unless ``arr.ndim`` is ``ndims`` (or one of them).
+
+    The message says that ``name`` must be ``what`` (default: "1-D", "1-D or 2-D", ...).
+    """
+    allowed = (ndims,) if isinstance(ndims, int) else tuple(ndims)
+    if arr.ndim not in allowed:
+        if what is None:
+            what = " or ".join(f"{d}-D" for d in allowed)
+        raise ValueError(f"{name} must be {what}, got {arr.ndim}-D")
 
 
 def check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
@@ -613,6 +657,19 @@ def as_labels(y: Any, name: str, n_rows: int, rows_name: str) -> np.ndarray:
     return arr
 
 
+def check_unique(arr: np.ndarray, name: str) -> None:
+    """Raise :class:`ValueError` if the 1-D array ``arr`` (labels, classes) repeats a value."""
+    values, counts = np.unique(arr, return_counts=True)
+    if (counts > 1).any():
+        raise ValueError(f"{name} contains duplicates: {values[counts > 1][:5].tolist()}")
+
+
+def check_two_classes(classes: np.ndarray, name: str) -> None:
+    """Raise :class:`ValueError` unless ``classes`` (the distinct labels found in ``name``) has at least two."""
+    if len(classes) < 2:
+        raise ValueError(f"{name} must contain at least 2 classes, got {np.asarray(classes).tolist()}")
+
+
 # ----------------------------------------------------------------------------
 # targets and weights
 # ----------------------------------------------------------------------------
@@ -720,58 +777,3 @@ def as_priors(priors: Any, n_classes: int | None = None, name: str = "priors") -
     if (pi == 0).any():
         raise ValueError(f"{name} must be strictly positive (log 0 = -inf); drop empty classes")
     return pi.astype(np.float64)
-
-
-# --- added by sweep ---
-
-
-def check_array_arg(x: Any, name: str, what: str) -> None:
-    """Raise :class:`TypeError` if ``x`` is None or a scalar where an array (``what``) is expected."""
-    if x is None or np.isscalar(x):
-        raise TypeError(f"{name} must be {what}, got {_type_name(x)}")
-
-
-def check_ndim(arr: Any, name: str, ndims: int | tuple[int, ...], *, what: str | None = None) -> None:
-    """Raise :class:`ValueError` unless ``arr.ndim`` is ``ndims`` (or one of them).
-
-    The message says that ``name`` must be ``what`` (default: "1-D", "1-D or 2-D", ...).
-    """
-    allowed = (ndims,) if isinstance(ndims, int) else tuple(ndims)
-    if arr.ndim not in allowed:
-        if what is None:
-            what = " or ".join(f"{d}-D" for d in allowed)
-        raise ValueError(f"{name} must be {what}, got {arr.ndim}-D")
-
-
-def check_nonzero_sum(w: np.ndarray | None, name: str, *, what: str = "the weighted mean") -> None:
-    """Raise :class:`ValueError` if the weights ``w`` (when given) sum to zero (``what`` is then undefined)."""
-    if w is not None and w.sum() == 0:
-        raise ValueError(f"{name} sums to zero, so {what} is undefined")
-
-
-def check_interval(bounds: Any, name: str, *, low: float | None = None, low_open: bool = False,
-                   high: float | None = None, high_open: bool = False) -> tuple[float, float]:
-    """Validate a pair ``(lo, hi)`` of numbers with ``lo < hi``, each in the given interval.
-
-    A value that is not a tuple of two raises :class:`TypeError`; the numbers are checked by
-    :func:`check_number`.
-    """
-    if not (isinstance(bounds, tuple) and len(bounds) == 2):
-        raise TypeError(f"{name} must be a tuple (low, high), got {_type_name(bounds)}")
-    lo, hi = (check_number(b, name, low=low, low_open=low_open, high=high, high_open=high_open) for b in bounds)
-    if not lo < hi:
-        raise ValueError(f"{name} must satisfy low < high, got {bounds}")
-    return lo, hi
-
-
-def check_unique(arr: np.ndarray, name: str) -> None:
-    """Raise :class:`ValueError` if the 1-D array ``arr`` (labels, classes) repeats a value."""
-    values, counts = np.unique(arr, return_counts=True)
-    if (counts > 1).any():
-        raise ValueError(f"{name} contains duplicates: {values[counts > 1][:5].tolist()}")
-
-
-def check_two_classes(classes: np.ndarray, name: str) -> None:
-    """Raise :class:`ValueError` unless ``classes`` (the distinct labels found in ``name``) has at least two."""
-    if len(classes) < 2:
-        raise ValueError(f"{name} must contain at least 2 classes, got {np.asarray(classes).tolist()}")
