@@ -275,7 +275,8 @@ class LogitAdjustedLoss(_MulticlassLoss):
         shape = [1] * input.ndim
         shape[0 if input.ndim == 1 else 1] = -1
         shifted = input + (self.tau * self.log_priors).to(input.dtype).view(shape)
-        check_result_finite(_numpy(shifted, "input"), "input or tau", f"input + tau * log(priors) in {input.dtype}")
+        if not _all_finite(shifted):  # the shared check builds the message; no float64 copy per forward
+            check_result_finite(_numpy(shifted, "input"), "input or tau", f"input + tau * log(priors) in {input.dtype}")
         return shifted
 
     forward = _MulticlassLoss.forward  # its own attribute: documented and fuzzed with the class
